@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { Logger } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppConfig } from '@app/config';
+import { StorageService } from '@app/storage';
+import { sendError } from './common/all-exceptions.filter';
+import { setupSwagger } from './common/swagger';
+import { createValidationPipe } from './common/validation';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    trustProxy: config.TRUST_PROXY,
+    // JSON bodies are small; uploads go through multipart with their own limits.
+    bodyLimit: 1024 * 1024,
+    // Keep a well-formed client X-Request-Id for correlation, else mint one.
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    forceCloseConnections: 'idle',
+  });
+}
+
+/** Everything main.ts and the e2e tests share: prefix, pipes, errors, uploads, storage serving, docs. */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.useLogger(app.get(PinoLogger));
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const logger = new Logger('Http');
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  // Errors raised by Fastify itself (body parsing, limits) before Nest sees the request.
+  fastify.setErrorHandler((error, request, reply) => sendError(reply, request, error, logger));
+
+  await app.register(fastifyMultipart, {
+    throwFileSizeLimit: true,
+    limits: {
+      fileSize: config.UPLOAD_MAX_BYTES,
+      files: config.UPLOAD_MAX_FILES,
+      parts: config.UPLOAD_MAX_FILES + 20,
+      fields: 20,
+      fieldSize: 64 * 1024,
+    },
+  });
+
+  await registerStorageServing(app, fastify);
+  if (config.SWAGGER_ENABLED) setupSwagger(app);
+}
+
+/**
+ * Serves the public storage area at /storage/*. Registered directly (not via @nestjs/serve-static, which
+ * disables wildcard mode so files written after start would 404). No listing, no dotfiles, `..` → 404.
+ */
+async function registerStorageServing(app: NestFastifyApplication, fastify: FastifyInstance): Promise<void> {
+  const root = app.get(StorageService).publicRoot();
+  if (!root) return;
+  await mkdir(root, { recursive: true });
+  await fastify.register(fastifyStatic, {
+    root,
+    prefix: '/storage/',
+    wildcard: true,
+    index: false,
+    list: false,
+    serveDotFiles: false,
+    decorateReply: false,
+    setHeaders: (reply) => {
+      void reply.header('x-content-type-options', 'nosniff');
+      void reply.header('cache-control', 'public, max-age=86400, immutable');
+    },
+  });
+  fastify.addHook('onSend', async (request: FastifyRequest, reply, payload) => {
+    // @fastify/static's own 404 body is not our error contract.
+    if (reply.statusCode === 404 && request.url.startsWith('/storage/')) {
+      reply.header('content-type', 'application/json; charset=utf-8');
+      return JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'File not found', requestId: request.id });
+    }
+    return payload;
+  });
+}

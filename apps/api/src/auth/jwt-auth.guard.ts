@@ -1,0 +1,46 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { DomainError } from '@app/common';
+import { PrismaService } from '@app/prisma';
+import { AuthUser, IS_PUBLIC, ROLES } from './auth.decorators';
+
+interface JwtPayload {
+  sub: string;
+}
+
+/** Global guard: every route needs a valid bearer token unless marked @Public(); @Roles() narrows further. */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: AuthUser }>();
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) throw new DomainError('UNAUTHORIZED', 'A bearer token is required');
+
+    let payload: JwtPayload;
+    try {
+      payload = await this.jwt.verifyAsync<JwtPayload>(token);
+    } catch {
+      throw new DomainError('UNAUTHORIZED', 'The bearer token is invalid or expired');
+    }
+    const user = await this.prisma.user.findUnique({
+      where: { id: payload.sub },
+      select: { id: true, email: true, role: true, tier: true },
+    });
+    if (!user) throw new DomainError('UNAUTHORIZED', 'The bearer token is invalid or expired');
+    request.user = user;
+
+    const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
+    if (roles && !roles.includes(user.role)) throw new DomainError('FORBIDDEN', 'This action needs another role');
+    return true;
+  }
+}

@@ -1,0 +1,32 @@
+import { ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ThrottlerModuleOptions } from '@nestjs/throttler';
+import type { AppConfig } from '@app/config';
+
+const MINUTE = 60_000;
+const AUTH_LIMITED = 'throttle:authLimited';
+
+/** Marks password endpoints for the stricter per-IP "auth" limit (brute-force protection). */
+export const AuthRateLimited = () => SetMetadata(AUTH_LIMITED, true);
+
+const isAuthLimited = (ctx: ExecutionContext): boolean => Reflect.getMetadata(AUTH_LIMITED, ctx.getHandler()) === true;
+const userOf = (ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ user?: { id: string } }>().user;
+
+/**
+ * Limits on every route: per client IP ("default", so Retry-After has no suffix), per signed-in user, and a
+ * stricter per-IP limit on password endpoints. Counters live in process memory, i.e. per API replica.
+ */
+export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
+  return {
+    throttlers: [
+      { name: 'default', ttl: MINUTE, limit: config.RATE_LIMIT_IP_PER_MINUTE },
+      {
+        name: 'user',
+        ttl: MINUTE,
+        limit: config.RATE_LIMIT_USER_PER_MINUTE,
+        skipIf: (ctx) => !userOf(ctx),
+        getTracker: (_req, ctx) => userOf(ctx)!.id,
+      },
+      { name: 'auth', ttl: MINUTE, limit: config.RATE_LIMIT_AUTH_PER_MINUTE, skipIf: (ctx) => !isAuthLimited(ctx) },
+    ],
+  };
+}

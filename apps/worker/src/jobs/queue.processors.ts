@@ -1,0 +1,37 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { AppConfig } from '@app/config';
+import { QueueName } from '@app/jobs';
+import { JobHandlerRegistry } from './job-handler.registry';
+
+/** Consumes one queue and hands each job to its registered handler. */
+@Injectable() // emits the constructor metadata the concrete subclasses inherit
+abstract class QueueConsumer extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly registry: JobHandlerRegistry,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    // CPU-bound work scales by processes; keep per-process concurrency low (WORKER_CONCURRENCY).
+    this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+  }
+
+  process(job: Job): Promise<unknown> {
+    return this.registry.dispatch(job);
+  }
+}
+
+@Processor(QueueName.BackgroundRemoval)
+export class BackgroundRemovalConsumer extends QueueConsumer {}
+
+@Processor(QueueName.AvatarGeneration)
+export class AvatarGenerationConsumer extends QueueConsumer {}
+
+@Processor(QueueName.Maintenance)
+export class MaintenanceConsumer extends QueueConsumer {}
+
+export const QUEUE_CONSUMERS = [BackgroundRemovalConsumer, AvatarGenerationConsumer, MaintenanceConsumer];

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerParams } from '@app/common';
+import { AppConfig, ConfigModule } from '@app/config';
+import { JobsModule } from '@app/jobs';
+import { PrismaModule } from '@app/prisma';
+import { JobHandlerRegistry } from './jobs/job-handler.registry';
+import { QUEUE_CONSUMERS } from './jobs/queue.processors';
+import { MaintenanceModule } from './maintenance/maintenance.module';
+
+/** The worker: no HTTP server, only queue consumers. The API never registers processors. */
+@Module({
+  imports: [
+    ConfigModule.forRoot(),
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, http: false }),
+    }),
+    DiscoveryModule,
+    PrismaModule,
+    JobsModule.forRoot('worker'),
+    MaintenanceModule,
+  ],
+  providers: [JobHandlerRegistry, ...QUEUE_CONSUMERS],
+})
+export class WorkerModule {}

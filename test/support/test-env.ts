@@ -1,0 +1,27 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Environment for the integration suite: the real local PostgreSQL and Redis, a database of its own that
+ * global setup recreates and migrates, a queue prefix and storage root unique to this run.
+ */
+const pid = process.env.VITEST_RUN_ID ?? String(process.pid);
+process.env.VITEST_RUN_ID = pid;
+
+const pgBase = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+
+export const TEST_DB_NAME = 'lumiku_test';
+
+export const testEnv: Record<string, string> = {
+  NODE_ENV: 'test',
+  DATABASE_URL: `${pgBase}/${TEST_DB_NAME}`,
+  REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  QUEUE_PREFIX: `lumiku-test-${pid}`,
+  STORAGE_ROOT: join(tmpdir(), `lumiku-test-${pid}`, 'storage'),
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  SIGNUP_CREDITS: '100',
+  RECONCILE_GRACE_SECONDS: '1',
+  SHUTDOWN_TIMEOUT_SECONDS: '10',
+};
+
+export const postgresBaseUrl = pgBase;

@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { testEnv } from './test/support/test-env';
+
+const libs = ['config', 'common', 'prisma', 'credits', 'storage', 'images', 'jobs', 'health', 'ai-providers', 'users'];
+const alias = Object.fromEntries(libs.map((lib) => [`@app/${lib}`, resolve(__dirname, `libs/${lib}/src`)]));
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    // Real PostgreSQL and Redis are shared: keep the load predictable on 2 cores.
+    fileParallelism: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          env: testEnv,
+        },
+      },
+    ],
+  },
+});
