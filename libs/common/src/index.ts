@@ -1,0 +1,4 @@
+export * from './domain-error';
+export * from './error-codes';
+export * from './logging';
+export * from './pagination';

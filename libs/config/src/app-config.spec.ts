@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './app-config';
+
+describe('parseConfig', () => {
+  it('has working embedded defaults with an empty environment', () => {
+    const cfg = parseConfig({});
+    expect(cfg.DATABASE_URL).toBe('postgresql://postgres@127.0.0.1:5432/lumiku');
+    expect(cfg.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(cfg.PORT).toBe(3000);
+    expect(cfg.ENABLED_APPS).toEqual(['background-remover', 'avatar-creator']);
+  });
+
+  it('names every invalid variable', () => {
+    try {
+      parseConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', WORKER_CONCURRENCY: '0' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      expect(msg).toMatch(/PORT/);
+      expect(msg).toMatch(/DATABASE_URL/);
+      expect(msg).toMatch(/WORKER_CONCURRENCY/);
+    }
+  });
+
+  it('refuses the development JWT secret in production', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).toBe('production');
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+});
