@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, NotFoundError } from '@app/common';
+import { CreditTransactionKind, PrismaService, isUniqueViolation } from '@app/prisma';
+
+/** What a credit movement is for; (type, id, kind) is unique, which makes every movement idempotent. */
+export interface CreditReference {
+  referenceType: string;
+  referenceId: string;
+  description?: string;
+}
+
+export interface CreditMovement {
+  /** False when the same (reference, kind) was already applied: nothing changed this time. */
+  applied: boolean;
+  balance: number;
+  transactionId: string | null;
+}
+
+interface LedgerRow {
+  id: string;
+  balance_after: number;
+}
+
+/**
+ * The only code that changes users.credit_balance. Each movement is ONE SQL statement: the conditional
+ * balance update and the ledger insert in a data-modifying CTE, so they commit or fail together, and a
+ * concurrent overdraft is impossible (the UPDATE re-checks `credit_balance + delta >= 0` under the row lock).
+ * Nothing here is held across an AI provider call: there is nothing to hold.
+ */
+@Injectable()
+export class CreditsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async getBalance(userId: string): Promise<number> {
+    const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { creditBalance: true } });
+    if (!user) throw new NotFoundError('User');
+    return user.creditBalance;
+  }
+
+  /** Debits `amount` or throws 402 INSUFFICIENT_CREDITS. A repeated charge for the same reference is a no-op. */
+  async charge(userId: string, amount: number, ref: CreditReference): Promise<CreditMovement> {
+    assertAmount(amount);
+    if (amount === 0) return { applied: false, balance: await this.getBalance(userId), transactionId: null };
+    const moved = await this.tryMove(userId, -amount, 'CHARGE', ref);
+    if (moved) return moved;
+    // Nothing debited: already charged, unknown user, or not enough credits.
+    const existing = await this.findMovement(ref, 'CHARGE');
+    if (existing) return { applied: false, balance: await this.getBalance(userId), transactionId: existing.id };
+    const balance = await this.getBalance(userId);
+    throw new DomainError('INSUFFICIENT_CREDITS', `This needs ${amount} credits; the balance is ${balance}`, {
+      required: amount,
+      balance,
+    });
+  }
+
+  /** Credits back `amount` for a reference, exactly once. */
+  refund(userId: string, amount: number, ref: CreditReference): Promise<CreditMovement> {
+    return this.credit(userId, amount, 'REFUND', ref);
+  }
+
+  grant(userId: string, amount: number, ref: CreditReference): Promise<CreditMovement> {
+    return this.credit(userId, amount, 'GRANT', ref);
+  }
+
+  private async credit(
+    userId: string,
+    amount: number,
+    kind: CreditTransactionKind,
+    ref: CreditReference,
+  ): Promise<CreditMovement> {
+    assertAmount(amount);
+    if (amount === 0) return { applied: false, balance: await this.getBalance(userId), transactionId: null };
+    const moved = await this.tryMove(userId, amount, kind, ref);
+    if (moved) return moved;
+    const existing = await this.findMovement(ref, kind);
+    if (existing) return { applied: false, balance: await this.getBalance(userId), transactionId: existing.id };
+    throw new NotFoundError('User');
+  }
+
+  /** Returns null when no row changed (insufficient balance, unknown user, or the movement already exists). */
+  private async tryMove(
+    userId: string,
+    delta: number,
+    kind: CreditTransactionKind,
+    ref: CreditReference,
+  ): Promise<CreditMovement | null> {
+    try {
+      const rows = await this.prisma.$queryRaw<LedgerRow[]>`
+        WITH moved AS (
+          UPDATE users
+             SET credit_balance = credit_balance + ${delta}, updated_at = now()
+           WHERE id = ${userId}::uuid
+             AND credit_balance + ${delta} >= 0
+             AND NOT EXISTS (
+               SELECT 1 FROM credit_transactions
+                WHERE reference_type = ${ref.referenceType} AND reference_id = ${ref.referenceId}
+                  AND kind = ${kind}::"CreditTransactionKind")
+          RETURNING credit_balance
+        )
+        INSERT INTO credit_transactions
+               (id, user_id, amount, balance_after, kind, reference_type, reference_id, description)
+        SELECT gen_random_uuid(), ${userId}::uuid, ${delta}, credit_balance, ${kind}::"CreditTransactionKind",
+               ${ref.referenceType}, ${ref.referenceId}, ${ref.description ?? null}
+          FROM moved
+        RETURNING id, balance_after`;
+      const row = rows[0];
+      return row ? { applied: true, balance: row.balance_after, transactionId: row.id } : null;
+    } catch (err) {
+      // Two concurrent movements of the same reference: the loser's whole statement rolls back.
+      if (isUniqueViolation(err)) return null;
+      throw err;
+    }
+  }
+
+  private findMovement(ref: CreditReference, kind: CreditTransactionKind) {
+    return this.prisma.creditTransaction.findUnique({
+      where: {
+        referenceType_referenceId_kind: { referenceType: ref.referenceType, referenceId: ref.referenceId, kind },
+      },
+      select: { id: true },
+    });
+  }
+}
+
+function assertAmount(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`Invalid credit amount: ${amount}`);
+}

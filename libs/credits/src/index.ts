@@ -1,0 +1,4 @@
+export * from './credits.module';
+export * from './credits.service';
+export * from './pricing';
+export * from './subscription-plans';

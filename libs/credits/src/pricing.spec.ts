@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { discountPctFor, quotePrice, splitEvenly, VOLUME_DISCOUNTS } from './pricing';
+
+describe('pricing', () => {
+  it('picks the highest bracket reached', () => {
+    expect(discountPctFor(1)).toBe(0);
+    expect(discountPctFor(9)).toBe(0);
+    expect(discountPctFor(10)).toBe(5);
+    expect(discountPctFor(49)).toBe(10);
+    expect(discountPctFor(100)).toBe(20);
+    expect(discountPctFor(10_000)).toBe(20);
+  });
+
+  it('brackets are sorted and start at one image', () => {
+    expect(VOLUME_DISCOUNTS[0]!.minImages).toBe(1);
+    const mins = VOLUME_DISCOUNTS.map((b) => b.minImages);
+    expect([...mins].sort((a, b) => a - b)).toEqual(mins);
+  });
+
+  it('quotes whole credits with the discount rounded in the customer’s favour', () => {
+    expect(quotePrice(3, 1)).toEqual({ unitPrice: 3, imageCount: 1, subtotal: 3, discountPct: 0, discount: 0, total: 3 });
+    expect(quotePrice(3, 10)).toEqual({ unitPrice: 3, imageCount: 10, subtotal: 30, discountPct: 5, discount: 1, total: 29 });
+    expect(quotePrice(8, 50)).toMatchObject({ subtotal: 400, discountPct: 15, discount: 60, total: 340 });
+    expect(quotePrice(8, 100)).toMatchObject({ subtotal: 800, discount: 160, total: 640 });
+  });
+
+  it('rejects nonsense', () => {
+    expect(() => quotePrice(3, 0)).toThrow(RangeError);
+    expect(() => quotePrice(3, 1.5)).toThrow(RangeError);
+    expect(() => quotePrice(-1, 2)).toThrow(RangeError);
+  });
+
+  it('splits a total into shares that differ by ≤ 1 and sum exactly', () => {
+    for (const [total, count] of [[29, 10], [340, 50], [7, 3], [0, 4], [100, 100], [1, 7]] as const) {
+      const shares = splitEvenly(total, count);
+      expect(shares).toHaveLength(count);
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
+    }
+  });
+});

@@ -1,0 +1,4 @@
+export * from './prisma.module';
+export * from './prisma.service';
+export * from './prisma-errors';
+export * from './generated/client';

@@ -1,0 +1,48 @@
+import { DomainError } from '@app/common';
+import { Prisma } from './generated/client';
+
+const CONNECTION_ERROR_CODES = new Set(['P1000', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const PG_CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
+
+const schemaNotMigrated = () =>
+  new DomainError('SCHEMA_NOT_MIGRATED', 'The database schema is not migrated; run `npm run db:deploy`');
+const databaseUnavailable = () => new DomainError('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly');
+
+/**
+ * Maps Prisma / driver errors to domain errors, or returns undefined for anything unknown (→ 500).
+ * P2021/P2022 (table/column missing) mean migrations were not applied: 503 SCHEMA_NOT_MIGRATED, not a 500.
+ */
+export function mapPrismaError(err: unknown): DomainError | undefined {
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    switch (err.code) {
+      case 'P2021':
+      case 'P2022':
+        return schemaNotMigrated();
+      case 'P2002':
+        return new DomainError('CONFLICT', 'A record with these values already exists');
+      case 'P2025':
+        return new DomainError('NOT_FOUND', 'Record not found');
+      default:
+        return CONNECTION_ERROR_CODES.has(err.code) ? databaseUnavailable() : undefined;
+    }
+  }
+  if (err instanceof Prisma.PrismaClientInitializationError) return databaseUnavailable();
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  for (const code of [e?.code, e?.cause?.code]) {
+    if (typeof code === 'string' && PG_CONNECTION_ERRORS.has(code)) return databaseUnavailable();
+  }
+  if (err instanceof Error && /relation .* does not exist|column .* does not exist/i.test(err.message)) {
+    return schemaNotMigrated();
+  }
+  return undefined;
+}
+
+/** True when the error is a unique-constraint violation (Prisma P2002 or raw Postgres 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    if (err.code === 'P2002') return true;
+    if (err.code === 'P2010') return (err.meta as { code?: string } | undefined)?.code === '23505';
+  }
+  const msg = err instanceof Error ? err.message : '';
+  return /23505|unique constraint/i.test(msg);
+}
