@@ -1,0 +1,4 @@
+export * from './health.module';
+export * from './readiness.service';
+export * from './readiness.types';
+export * from './schema-files';

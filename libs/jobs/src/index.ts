@@ -1,0 +1,4 @@
+export * from './job-producer.service';
+export * from './job-types';
+export * from './jobs.module';
+export * from './redis-connection';
