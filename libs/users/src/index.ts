@@ -1,0 +1,3 @@
+export * from './password';
+export * from './users.module';
+export * from './users.service';
