@@ -422,3 +422,4 @@ ALTER TABLE "background_removal_batches" ADD CONSTRAINT "background_removal_batc
 -- Credits charged for a generation or job are never negative.
 ALTER TABLE "avatar_generations" ADD CONSTRAINT "avatar_generations_credit_charged_non_negative" CHECK ("credit_charged" >= 0);
 ALTER TABLE "background_removal_jobs" ADD CONSTRAINT "background_removal_jobs_credit_charged_non_negative" CHECK ("credit_charged" >= 0);
+ALTER TABLE "background_removal_batches" ADD CONSTRAINT "background_removal_batches_credit_charged_non_negative" CHECK ("credit_charged" >= 0 AND "credit_refunded" >= 0 AND "credit_refunded" <= "credit_charged");
