@@ -15,10 +15,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        resolve: { alias },
         test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'] },
       },
       {
         extends: true,
+        resolve: { alias },
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
