@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import { AppConfig, parseConfig } from '@app/config';
+import { ImagesService } from './images.service';
+import { noisy, pngWithDeclaredSize, rgbaWithBox, sharp, solid } from './testing/test-images';
+
+const config = parseConfig({ IMAGE_MAX_PIXELS: '40000000', IMAGE_MAX_DIMENSION: '10000' }) as AppConfig;
+const images = new ImagesService(config);
+
+async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { code: string; message: string };
+  }
+  throw new Error('expected a rejection');
+}
+
+/** A JPEG carrying EXIF orientation 6 (stored 400×300, displayed 300×400) and a copyright tag. */
+async function rotatedJpeg(): Promise<Buffer> {
+  return (
+    sharp({ create: { width: 400, height: 300, channels: 3, background: '#3c3' } })
+      .jpeg()
+      .withExif({ IFD0: { Copyright: 'secret-owner' } })
+      // withExif's IFD0 Orientation is overwritten by sharp's own orientation field: set it this way.
+      .withMetadata({ orientation: 6 })
+      .toBuffer()
+  );
+}
+
+describe('ImagesService.inspect', () => {
+  it.each(['jpeg', 'png', 'webp'] as const)('accepts %s with the right dimensions', async (format) => {
+    const bytes = await solid(format, 123, 45);
+    const info = await images.inspect(bytes);
+    expect(info).toEqual({
+      format,
+      width: 123,
+      height: 45,
+      orientedWidth: 123,
+      orientedHeight: 45,
+      hasAlpha: false,
+      bytes: bytes.length,
+    });
+  });
+
+  it('reports alpha', async () => {
+    expect((await images.inspect(await solid('png', 10, 10, true))).hasAlpha).toBe(true);
+  });
+
+  it('reports dimensions after EXIF orientation', async () => {
+    const info = await images.inspect(await rotatedJpeg());
+    expect(info).toMatchObject({ width: 400, height: 300, orientedWidth: 300, orientedHeight: 400 });
+  });
+
+  it.each([
+    ['empty', Buffer.alloc(0)],
+    ['text renamed .jpg', Buffer.from('hello, I am definitely a photo')],
+    [
+      'SVG with script',
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'),
+    ],
+    ['PDF', Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n')],
+  ])('rejects %s with 415', async (_name, bytes) => {
+    expect(await rejection(images.inspect(bytes))).toMatchObject({ code: 'UNSUPPORTED_IMAGE' });
+  });
+
+  it('rejects GIF with 415', async () => {
+    const err = await rejection(images.inspect(await solid('gif')));
+    expect(err).toMatchObject({ code: 'UNSUPPORTED_IMAGE' });
+    expect(err.message).toMatch(/GIF/);
+  });
+
+  it.each(['jpeg', 'png'] as const)('rejects a truncated %s with 422', async (format) => {
+    const full = await noisy(format);
+    const truncated = full.subarray(0, Math.floor(full.length * 0.6));
+    expect(await rejection(images.inspect(truncated))).toMatchObject({ code: 'UNDECODABLE_IMAGE' });
+  });
+
+  it('rejects a corrupt header with 422', async () => {
+    const png = await solid('png');
+    expect(await rejection(images.inspect(png.subarray(0, 20)))).toMatchObject({ code: 'UNDECODABLE_IMAGE' });
+  });
+
+  it('rejects a PNG declaring 100000×100000 with 413 from the header alone, quickly', async () => {
+    const bomb = pngWithDeclaredSize(100_000, 100_000);
+    expect(bomb.length).toBeLessThan(200);
+    const started = performance.now();
+    const err = await rejection(images.inspect(bomb));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(err).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+  });
+
+  it('rejects per-side dimension, pixel count and byte size over the limits with 413', async () => {
+    const wide = await solid('png', 300, 10);
+    expect(await rejection(images.inspect(wide, { maxDimension: 299 }))).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    expect(await rejection(images.inspect(wide, { maxPixels: 2999 }))).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    expect(await rejection(images.inspect(wide, { maxBytes: wide.length - 1 }))).toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+    });
+    await expect(images.inspect(wide, { maxDimension: 300, maxPixels: 3000 })).resolves.toMatchObject({ width: 300 });
+  });
+});
+
+describe('ImagesService.normalize / toRgba / fromRgba', () => {
+  it('applies EXIF orientation and strips metadata', async () => {
+    const input = await rotatedJpeg();
+    expect((await sharp(input).metadata()).exif).toBeDefined();
+    const out = await images.normalize(input);
+    expect([out.width, out.height]).toEqual([300, 400]);
+    const meta = await sharp(out.data).metadata();
+    expect(meta).toMatchObject({ format: 'png', width: 300, height: 400 });
+    expect(meta.exif).toBeUndefined();
+    expect(meta.orientation).toBeUndefined();
+    expect(input.includes('secret-owner')).toBe(true);
+    expect(out.data.includes('secret-owner')).toBe(false);
+  });
+
+  it('decodes to oriented RGBA and downscales preserving aspect', async () => {
+    const rgba = await images.toRgba(await rotatedJpeg(), { maxSide: 100 });
+    expect(rgba).toMatchObject({ width: 75, height: 100, channels: 4 });
+    expect(rgba.data.length).toBe(75 * 100 * 4);
+    expect(rgba.data[3]).toBe(255);
+  });
+
+  it('never upscales and gives 4 channels for greyscale input', async () => {
+    const grey = await sharp({ create: { width: 20, height: 10, channels: 3, background: '#888' } })
+      .greyscale()
+      .jpeg()
+      .toBuffer();
+    const rgba = await images.toRgba(grey, { maxSide: 1000 });
+    expect(rgba).toMatchObject({ width: 20, height: 10, channels: 4 });
+  });
+
+  it('encodes raw RGBA without metadata', async () => {
+    const raw = rgbaWithBox(20, 10, { left: 0, top: 0, width: 10, height: 10 });
+    for (const format of ['png', 'webp'] as const) {
+      const out = await images.fromRgba(raw, 20, 10, { format });
+      const meta = await sharp(out).metadata();
+      expect(meta).toMatchObject({ format, width: 20, height: 10, hasAlpha: true });
+      expect(meta.exif).toBeUndefined();
+    }
+    expect(await rejection(images.fromRgba(raw, 21, 10, { format: 'png' }))).toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
+
+describe('ImagesService.applyAlphaMask', () => {
+  it('sets alpha where the mask says, resizing the mask to the image', async () => {
+    const image = await solid('jpeg', 40, 20);
+    // 4×2 mask: left half background, right half subject.
+    const mask = { data: Buffer.from([0, 0, 255, 255, 0, 0, 255, 255]), width: 4, height: 2 };
+    const out = await images.applyAlphaMask(image, mask);
+    expect(out).toMatchObject({ width: 40, height: 20, channels: 4 });
+    const alphaAt = (x: number, y: number) => out.data[(y * 40 + x) * 4 + 3];
+    expect(alphaAt(2, 5)).toBe(0);
+    expect(alphaAt(37, 15)).toBe(255);
+  });
+
+  it('uses a same-size mask as is and multiplies an existing alpha', async () => {
+    const image = await solid('png', 2, 1, true); // alpha 0.5 ≈ 128
+    const out = await images.applyAlphaMask(image, { data: Buffer.from([255, 0]), width: 2, height: 1 });
+    expect(out.data[3]).toBeGreaterThan(120);
+    expect(out.data[3]).toBeLessThan(135);
+    expect(out.data[7]).toBe(0);
+  });
+
+  it('rejects a mask whose buffer does not match its size', async () => {
+    const image = await solid('png', 2, 1);
+    const err = await rejection(images.applyAlphaMask(image, { data: Buffer.alloc(3), width: 2, height: 1 }));
+    expect(err).toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
+
+describe('ImagesService.thumbnail', () => {
+  it('fits inside 256 keeping aspect and alpha, no metadata', async () => {
+    const big = await solid('png', 1000, 500, true);
+    const thumb = await images.thumbnail(big);
+    const meta = await sharp(thumb).metadata();
+    expect(meta).toMatchObject({ format: 'webp', width: 256, height: 128, hasAlpha: true });
+    expect(meta.exif).toBeUndefined();
+  });
+
+  it('does not upscale, applies orientation, strips EXIF', async () => {
+    const thumb = await images.thumbnail(await rotatedJpeg(), { size: 1000, format: 'png' });
+    const meta = await sharp(thumb).metadata();
+    expect(meta).toMatchObject({ format: 'png', width: 300, height: 400 });
+    expect(meta.exif).toBeUndefined();
+    expect(thumb.includes('secret-owner')).toBe(false);
+  });
+
+  it('validates its input like inspect', async () => {
+    expect(await rejection(images.thumbnail(Buffer.from('<svg/>')))).toMatchObject({ code: 'UNSUPPORTED_IMAGE' });
+  });
+});
+
+describe('ImagesService.composeOutput', () => {
+  const W = 50;
+  const H = 40;
+  const subject = { left: 10, top: 5, width: 10, height: 10 };
+  const rgba = rgbaWithBox(W, H, subject);
+
+  it('png keeps 4 channels (alpha) by default', async () => {
+    const out = await images.composeOutput(rgba, W, H, { format: 'png' });
+    expect(out).toMatchObject({ contentType: 'image/png', extension: 'png', width: W, height: H });
+    const meta = await sharp(out.data).metadata();
+    expect(meta).toMatchObject({ channels: 4, hasAlpha: true, width: W, height: H });
+  });
+
+  it('webp keeps alpha', async () => {
+    const out = await images.composeOutput(rgba, W, H, { format: 'webp' });
+    expect(out.contentType).toBe('image/webp');
+    expect((await sharp(out.data).metadata()).hasAlpha).toBe(true);
+  });
+
+  it('crops to the alpha bounding box, with a clamped pixel margin', async () => {
+    const tight = await images.composeOutput(rgba, W, H, { format: 'png', crop: true });
+    expect([tight.width, tight.height]).toEqual([10, 10]);
+    const { data } = await sharp(tight.data).raw().toBuffer({ resolveWithObject: true });
+    expect(data[3]).toBe(255); // top-left corner is the subject
+
+    const margin = await images.composeOutput(rgba, W, H, { format: 'png', crop: true, cropMargin: 3 });
+    expect([margin.width, margin.height]).toEqual([16, 16]);
+
+    // Margin 8 would reach y = -3: clamped to the top edge.
+    const clamped = await images.composeOutput(rgba, W, H, { format: 'png', crop: true, cropMargin: 8 });
+    expect([clamped.width, clamped.height]).toEqual([26, 5 + 10 + 8]);
+  });
+
+  it('keeps the full frame when nothing is opaque', async () => {
+    const empty = Buffer.alloc(W * H * 4);
+    const out = await images.composeOutput(empty, W, H, { format: 'png', crop: true });
+    expect([out.width, out.height]).toEqual([W, H]);
+  });
+
+  it('bgColor #rrggbb flattens and removes alpha', async () => {
+    const out = await images.composeOutput(rgba, W, H, { format: 'png', bgColor: '#00ff00' });
+    const { data, info } = await sharp(out.data).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(3);
+    expect([...data.subarray(0, 3)]).toEqual([0, 255, 0]); // background pixel
+    const p = (subject.top * W + subject.left) * 3;
+    expect([...data.subarray(p, p + 3)]).toEqual([255, 0, 0]); // subject pixel
+  });
+
+  it('bgColor #rrggbbaa gives a translucent background', async () => {
+    const out = await images.composeOutput(rgba, W, H, { format: 'png', bgColor: '#0000ff80' });
+    const { data, info } = await sharp(out.data).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(4);
+    expect([...data.subarray(0, 4)]).toEqual([0, 0, 255, 128]);
+  });
+
+  it('rejects a malformed bgColor', async () => {
+    const err = await rejection(images.composeOutput(rgba, W, H, { format: 'png', bgColor: 'red' }));
+    expect(err).toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('maskOnly outputs the alpha as a 1-channel greyscale PNG', async () => {
+    const out = await images.composeOutput(rgba, W, H, { format: 'webp', maskOnly: true });
+    expect(out.contentType).toBe('image/png');
+    expect((await sharp(out.data).metadata()).channels).toBe(1);
+    // Reading it back as raw would expand to RGB (sharp's 1-channel trap): take the one band.
+    const data = await sharp(out.data).extractChannel(0).raw().toBuffer();
+    expect(data.length).toBe(W * H);
+    expect(data[0]).toBe(0);
+    expect(data[subject.top * W + subject.left]).toBe(255);
+  });
+
+  it('watermark + maxSide downscales and visibly marks the preview', async () => {
+    const big = rgbaWithBox(400, 200, { left: 0, top: 0, width: 400, height: 200 });
+    const plain = await images.composeOutput(big, 400, 200, { format: 'png', maxSide: 100 });
+    const marked = await images.composeOutput(big, 400, 200, { format: 'png', maxSide: 100, watermark: true });
+    expect([marked.width, marked.height]).toEqual([100, 50]);
+    const a = await sharp(plain.data).raw().toBuffer();
+    const b = await sharp(marked.data).raw().toBuffer();
+    let changed = 0;
+    for (let i = 0; i < a.length; i += 4) if (Math.abs(a[i + 1]! - b[i + 1]!) > 20) changed++;
+    expect(changed / (a.length / 4)).toBeGreaterThan(0.1);
+  });
+
+  it('watermark keeps an opaque output opaque and a mask output greyscale', async () => {
+    const flat = await images.composeOutput(rgba, W, H, { format: 'png', bgColor: '#ffffff', watermark: true });
+    expect((await sharp(flat.data).metadata()).channels).toBe(3);
+    const mask = await images.composeOutput(rgba, W, H, { format: 'png', maskOnly: true, watermark: true });
+    expect((await sharp(mask.data).metadata()).channels).toBe(1);
+  });
+});
+
+describe('ImagesService.decodeProviderOutput', () => {
+  const limits = { maxBytes: 1_000_000, maxPixels: 4_000_000 };
+
+  it('accepts a valid image', async () => {
+    await expect(images.decodeProviderOutput(await solid('png', 64, 64), limits)).resolves.toMatchObject({
+      format: 'png',
+      width: 64,
+    });
+  });
+
+  it.each([
+    ['HTML error page', async () => Buffer.from('<html><body>502 Bad Gateway</body></html>')],
+    ['truncated JPEG', async () => (await noisy('jpeg')).subarray(0, 500)],
+    ['too many pixels', async () => pngWithDeclaredSize(4000, 4000)],
+    ['too many bytes', async () => noisy('png', 800, 800)],
+  ])('reports %s as PROVIDER_ERROR', async (_name, make) => {
+    const err = await rejection(images.decodeProviderOutput(await make(), limits));
+    expect(err).toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(err.message).toMatch(/AI provider returned an invalid image/);
+  });
+});

@@ -1,0 +1,302 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, isDomainError } from '@app/common';
+import { AppConfig } from '@app/config';
+import { alphaBoundingBox, cropRaw, expandBox } from './alpha-bbox';
+import { parseHexColor, type Rgba } from './color';
+import { assertSupportedFormat, ImageFormat, sniffFormat } from './image-format';
+import type {
+  AlphaMask,
+  ComposedImage,
+  ComposeOptions,
+  EncodeOptions,
+  ImageInfo,
+  ImageLimits,
+  ProviderOutputLimits,
+  RawImage,
+  RgbaImage,
+  ThumbnailOptions,
+} from './images.types';
+import { FAIL_ON, sharp, type Sharp } from './sharp-instance';
+import { watermarkSvg } from './watermark';
+
+/** sharp's metadata().format for each sniffed format: the decoder must agree with the magic bytes. */
+const DECODER_NAME: Record<ImageFormat, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', heif: 'heif', avif: 'heif' };
+const DEFAULT_WEBP_QUALITY = 90;
+
+interface Checked {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  orientedWidth: number;
+  orientedHeight: number;
+  hasAlpha: boolean;
+  /** Fresh sharp pipeline over the bytes with the decode limits set. */
+  open: () => Sharp;
+}
+
+/** Raw pixels with any band count (1 grey, 3 RGB, 4 RGBA) between processing passes. */
+type Layer = RawImage & { channels: number };
+
+/**
+ * Every sharp call in the codebase. Untrusted bytes are sniffed against an allow-list and their header
+ * checked against the size limits before any pixel is decoded; decoding uses libvips' own pixel limit and
+ * fails on truncated or corrupt data. Outputs never carry input metadata (EXIF, XMP, ICC are dropped and
+ * pixels converted to sRGB — sharp's default unless keepMetadata/withMetadata is called, which we never do).
+ */
+@Injectable()
+export class ImagesService {
+  constructor(private readonly config: AppConfig) {}
+
+  /** Magic-byte sniffing only (see image-format.ts); does not apply the allow-list. */
+  sniffFormat(bytes: Uint8Array): ImageFormat | null {
+    return sniffFormat(bytes);
+  }
+
+  /** Validates and fully decodes untrusted bytes. 415 unsupported, 413 too large, 422 undecodable. */
+  async inspect(bytes: Buffer, limits?: ImageLimits): Promise<ImageInfo> {
+    const img = await this.check(bytes, limits);
+    // Metadata only reads the header: force a full decode so truncated or corrupt pixel data is caught.
+    // A small resize keeps it cheap (JPEG/WebP decode at reduced scale) yet reads every byte of pixel data.
+    await this.decoding(() => img.open().resize(64, 64, { fit: 'inside' }).raw().toBuffer());
+    return {
+      format: img.format,
+      width: img.width,
+      height: img.height,
+      orientedWidth: img.orientedWidth,
+      orientedHeight: img.orientedHeight,
+      hasAlpha: img.hasAlpha,
+      bytes: bytes.length,
+    };
+  }
+
+  /** EXIF orientation applied, metadata stripped, re-encoded as PNG (alpha kept if present). */
+  async normalize(bytes: Buffer): Promise<RawImage> {
+    const img = await this.check(bytes);
+    const { data, info } = await this.decoding(() =>
+      img.open().autoOrient().png().toBuffer({ resolveWithObject: true }),
+    );
+    return { data, width: info.width, height: info.height };
+  }
+
+  /** Decodes to 8-bit sRGB RGBA, orientation applied; optional downscale so the longer side ≤ maxSide. */
+  async toRgba(bytes: Buffer, options: { maxSide?: number } = {}): Promise<RgbaImage> {
+    const img = await this.check(bytes);
+    return this.decoding(async () => {
+      let pipeline = img.open().autoOrient();
+      if (options.maxSide) {
+        pipeline = pipeline.resize(options.maxSide, options.maxSide, { fit: 'inside', withoutEnlargement: true });
+      }
+      const { data, info } = await pipeline
+        .toColourspace('srgb')
+        .ensureAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return asRgba(data, info.width, info.height, info.channels);
+    });
+  }
+
+  /** Encodes our own raw RGBA pixels (no metadata). */
+  async fromRgba(raw: Buffer, width: number, height: number, options: EncodeOptions): Promise<Buffer> {
+    assertRawSize(raw, width, height, 4);
+    return encode(rawInput({ data: raw, width, height, channels: 4 }), options).toBuffer();
+  }
+
+  /**
+   * Cuts the image out with a 1-channel mask (resized to the oriented image when sizes differ).
+   * An alpha the image already has is multiplied by the mask, so transparent areas stay transparent.
+   */
+  async applyAlphaMask(bytes: Buffer, mask: AlphaMask, options: { maxSide?: number } = {}): Promise<RgbaImage> {
+    assertRawSize(mask.data, mask.width, mask.height, 1);
+    const image = await this.toRgba(bytes, options);
+    const alpha = await resizeMask(mask, image.width, image.height);
+    const out = image.data;
+    for (let i = 0, p = 3; i < alpha.length; i++, p += 4) {
+      out[p] = Math.round((out[p]! * alpha[i]!) / 255);
+    }
+    return image;
+  }
+
+  /** Fit-inside thumbnail (never upscaled), alpha kept, no metadata. */
+  async thumbnail(bytes: Buffer, options: ThumbnailOptions = {}): Promise<Buffer> {
+    const size = options.size ?? 256;
+    const img = await this.check(bytes);
+    return this.decoding(() =>
+      encode(img.open().autoOrient().resize(size, size, { fit: 'inside', withoutEnlargement: true }), {
+        format: options.format ?? 'webp',
+        quality: 80,
+      }).toBuffer(),
+    );
+  }
+
+  /**
+   * Final output from a cut-out. Order: crop to subject (+cropMargin px) → downscale to maxSide →
+   * mask-only or background → watermark → encode. Each step is its own sharp pass over raw pixels, because
+   * sharp reorders operations within one pipeline (flatten and extract run before composite).
+   */
+  async composeOutput(rgba: Buffer, width: number, height: number, options: ComposeOptions): Promise<ComposedImage> {
+    assertRawSize(rgba, width, height, 4);
+    let cur: Layer = { data: rgba, width, height, channels: 4 };
+
+    if (options.crop) {
+      const box = alphaBoundingBox(cur.data, cur.width, cur.height);
+      // Nothing opaque: keep the whole frame rather than produce an empty image.
+      if (box) {
+        const grown = expandBox(box, options.cropMargin ?? 0, cur.width, cur.height);
+        cur = { data: cropRaw(cur.data, cur.width, 4, grown), width: grown.width, height: grown.height, channels: 4 };
+      }
+    }
+    if (options.maxSide && Math.max(cur.width, cur.height) > options.maxSide) {
+      cur = await toLayer(rawInput(cur).resize(options.maxSide, options.maxSide, { fit: 'inside' }));
+    }
+
+    if (options.maskOnly) {
+      const alpha = Buffer.allocUnsafe(cur.width * cur.height);
+      for (let i = 0; i < alpha.length; i++) alpha[i] = cur.data[i * 4 + 3]!;
+      let grey: Layer = { data: alpha, width: cur.width, height: cur.height, channels: 1 };
+      if (options.watermark) grey = await overlayWatermark(grey);
+      // A 1-channel raw input is written as RGB unless told otherwise (sharp trap): force b-w.
+      const data = await rawInput(grey).removeAlpha().toColourspace('b-w').png().toBuffer();
+      return { data, contentType: 'image/png', extension: 'png', width: cur.width, height: cur.height };
+    }
+
+    if (options.bgColor) cur = await applyBackground(cur, parseHexColor(options.bgColor));
+    if (options.watermark) {
+      const hadAlpha = cur.channels === 4;
+      cur = await overlayWatermark(cur);
+      // Compositing onto RGB adds an alpha channel; an opaque result must stay opaque-only.
+      if (!hadAlpha) cur = await toLayer(rawInput(cur).removeAlpha());
+    }
+    const data = await encode(rawInput(cur), options).toBuffer();
+    const ext = options.format;
+    return { data, contentType: `image/${ext}`, extension: ext, width: cur.width, height: cur.height };
+  }
+
+  /** Untrusted AI provider responses: the checks of inspect(), any failure reported as PROVIDER_ERROR. */
+  async decodeProviderOutput(bytes: Buffer, limits: ProviderOutputLimits): Promise<ImageInfo> {
+    try {
+      return await this.inspect(bytes, limits);
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      throw new DomainError('PROVIDER_ERROR', `The AI provider returned an invalid image: ${err.message}`, {
+        cause: err.code,
+      });
+    }
+  }
+
+  private resolveLimits(limits?: ImageLimits): Required<ImageLimits> {
+    return {
+      maxBytes: limits?.maxBytes ?? this.config.UPLOAD_MAX_BYTES,
+      maxPixels: limits?.maxPixels ?? this.config.IMAGE_MAX_PIXELS,
+      maxDimension: limits?.maxDimension ?? this.config.IMAGE_MAX_DIMENSION,
+    };
+  }
+
+  /** Cheap checks, no pixel decoding: size, magic bytes, header dimensions. */
+  private async check(bytes: Buffer, limits?: ImageLimits): Promise<Checked> {
+    const { maxBytes, maxPixels, maxDimension } = this.resolveLimits(limits);
+    const format = assertSupportedFormat(bytes);
+    if (bytes.length > maxBytes) {
+      throw new DomainError('IMAGE_TOO_LARGE', `The image is ${bytes.length} bytes; the limit is ${maxBytes}`, {
+        bytes: bytes.length,
+        maxBytes,
+      });
+    }
+    // metadata() enforces limitInputPixels too: lift it here so an oversized header gets our 413 with sizes.
+    const meta = await this.decoding(() => sharp(bytes, { limitInputPixels: false, failOn: FAIL_ON }).metadata());
+    if (meta.format !== DECODER_NAME[format] || !meta.width || !meta.height) {
+      throw new DomainError('UNDECODABLE_IMAGE', 'The image header could not be read');
+    }
+    const { width, height } = meta;
+    if (width > maxDimension || height > maxDimension || width * height > maxPixels) {
+      throw new DomainError(
+        'IMAGE_TOO_LARGE',
+        `The image is ${width}×${height}; the limits are ${maxDimension} pixels per side and ${maxPixels} pixels in total`,
+        { width, height, maxDimension, maxPixels },
+      );
+    }
+    return {
+      format,
+      width,
+      height,
+      orientedWidth: meta.autoOrient?.width ?? width,
+      orientedHeight: meta.autoOrient?.height ?? height,
+      hasAlpha: meta.hasAlpha ?? false,
+      open: () => sharp(bytes, { limitInputPixels: maxPixels, failOn: FAIL_ON }),
+    };
+  }
+
+  /** Maps libvips failures on untrusted input to 413/422; DomainErrors pass through. */
+  private async decoding<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isDomainError(err)) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      if (/pixel limit/i.test(reason)) {
+        throw new DomainError('IMAGE_TOO_LARGE', 'The image has too many pixels', { reason });
+      }
+      throw new DomainError('UNDECODABLE_IMAGE', 'The image could not be decoded (truncated or corrupt)', { reason });
+    }
+  }
+}
+
+function rawInput(img: Layer): Sharp {
+  const channels = img.channels as 1 | 2 | 3 | 4;
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels } });
+}
+
+async function toLayer(pipeline: Sharp): Promise<Layer> {
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+function assertRawSize(data: Buffer, width: number, height: number, channels: number): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new DomainError('BAD_REQUEST', `Invalid raw image size ${width}×${height}`);
+  }
+  if (data.length !== width * height * channels) {
+    throw new DomainError(
+      'BAD_REQUEST',
+      `Raw buffer is ${data.length} bytes; ${width}×${height}×${channels} needs ${width * height * channels}`,
+    );
+  }
+}
+
+function asRgba(data: Buffer, width: number, height: number, channels: number): RgbaImage {
+  if (channels !== 4) throw new Error(`Expected 4 channels from sharp, got ${channels}`);
+  return { data, width, height, channels: 4 };
+}
+
+function encode(pipeline: Sharp, options: EncodeOptions): Sharp {
+  if (options.format === 'webp') {
+    return pipeline.webp({ quality: options.quality ?? DEFAULT_WEBP_QUALITY, alphaQuality: 100 });
+  }
+  return pipeline.png({ compressionLevel: 6 });
+}
+
+/** Resizes a 1-channel mask to width×height; stays 1-channel (extractChannel guards the 3-channel trap). */
+async function resizeMask(mask: AlphaMask, width: number, height: number): Promise<Buffer> {
+  if (mask.width === width && mask.height === height) return mask.data;
+  const out = await toLayer(
+    rawInput({ ...mask, channels: 1 }).resize(width, height, { fit: 'fill' }).extractChannel(0),
+  );
+  if (out.channels !== 1 || out.width !== width || out.height !== height) {
+    throw new Error(`Mask resize produced ${out.width}×${out.height}×${out.channels}`);
+  }
+  return out.data;
+}
+
+async function applyBackground(img: Layer, bg: Rgba): Promise<Layer> {
+  if (bg.alpha === 0) return img;
+  if (bg.alpha === 255) return toLayer(rawInput(img).flatten({ background: { r: bg.r, g: bg.g, b: bg.b } }));
+  // Translucent background: "over" compositing keeps a meaningful alpha.
+  return toLayer(
+    sharp({
+      create: { width: img.width, height: img.height, channels: 4, background: { ...bg, alpha: bg.alpha / 255 } },
+    }).composite([{ input: img.data, raw: { width: img.width, height: img.height, channels: 4 } }]),
+  );
+}
+
+async function overlayWatermark(img: Layer): Promise<Layer> {
+  return toLayer(rawInput(img).composite([{ input: watermarkSvg(img.width, img.height) }]));
+}

@@ -1,0 +1,77 @@
+import type { ImageFormat } from './image-format';
+
+/** Limits applied when decoding untrusted bytes; unset fields fall back to AppConfig. */
+export interface ImageLimits {
+  maxBytes?: number;
+  maxPixels?: number;
+  maxDimension?: number;
+}
+
+export interface ImageInfo {
+  format: ImageFormat;
+  /** Stored (pre-EXIF-orientation) size. */
+  width: number;
+  height: number;
+  /** Size as displayed, after EXIF orientation: what every other method returns. */
+  orientedWidth: number;
+  orientedHeight: number;
+  hasAlpha: boolean;
+  bytes: number;
+}
+
+/** Raw 8-bit pixels, row-major, no padding. */
+export interface RawImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface RgbaImage extends RawImage {
+  channels: 4;
+}
+
+/** A single-channel 8-bit mask (0 = background/transparent, 255 = subject/opaque). */
+export type AlphaMask = RawImage;
+
+export type OutputFormat = 'png' | 'webp';
+
+export interface EncodeOptions {
+  format: OutputFormat;
+  /** WebP quality 1-100 (default 90); ignored for PNG. */
+  quality?: number;
+}
+
+export interface ComposeOptions extends EncodeOptions {
+  /** '#rrggbb' (flatten, no alpha in output) or '#rrggbbaa' (translucent background, alpha kept). */
+  bgColor?: string;
+  /** Output the alpha channel alone as a greyscale PNG (format, bgColor are ignored). */
+  maskOnly?: boolean;
+  /** Crop to the bounding box of the subject (alpha above a small threshold). */
+  crop?: boolean;
+  /** Margin around the cropped subject, in PIXELS of the input, clamped to the image. Default 0. */
+  cropMargin?: number;
+  /** Test-mode preview: draw a visible semi-transparent diagonal pattern and "PREVIEW" text. */
+  watermark?: boolean;
+  /** Downscale (never upscale) so the longer side is at most this many pixels, after cropping. */
+  maxSide?: number;
+}
+
+export interface ComposedImage {
+  data: Buffer;
+  contentType: 'image/png' | 'image/webp';
+  extension: 'png' | 'webp';
+  width: number;
+  height: number;
+}
+
+export interface ThumbnailOptions {
+  /** Longest side in pixels (fit inside, never upscaled). Default 256. */
+  size?: number;
+  format?: OutputFormat;
+}
+
+export interface ProviderOutputLimits {
+  maxBytes: number;
+  maxPixels: number;
+  maxDimension?: number;
+}
