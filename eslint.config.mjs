@@ -21,7 +21,6 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'sharp', message: 'sharp is used only in libs/images (ImagesService).' }],
-          patterns: [{ group: ['**/apps/*', '../../apps/**'], message: 'libs must not import from apps.' }],
         },
       ],
     },
@@ -32,7 +31,15 @@ export default tseslint.config(
   },
   {
     files: ['libs/**/*.ts'],
+    ignores: ['libs/images/**'],
     rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'sharp', message: 'sharp is used only in libs/images (ImagesService).' }],
+          patterns: [{ group: ['**/apps/**'], message: 'libs must not import from apps.' }],
+        },
+      ],
       '@typescript-eslint/no-restricted-imports': [
         'error',
         { paths: [{ name: '@nestjs/common', importNames: ['HttpException', 'BadRequestException', 'NotFoundException', 'ForbiddenException', 'UnauthorizedException', 'ConflictException'], message: 'libs throw DomainError with a code, never HTTP exceptions.' }] },

@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import { Logger } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { StorageService } from '@app/storage';
-import { sendError } from './common/all-exceptions.filter';
 import { setupSwagger } from './common/swagger';
 import { createValidationPipe } from './common/validation';
 
@@ -37,13 +35,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  const logger = new Logger('Http');
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
   });
-  // Errors raised by Fastify itself (body parsing, limits) before Nest sees the request.
-  fastify.setErrorHandler((error, request, reply) => sendError(reply, request, error, logger));
 
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: true,
@@ -82,9 +77,9 @@ async function registerStorageServing(app: NestFastifyApplication, fastify: Fast
     },
   });
   fastify.addHook('onSend', async (request: FastifyRequest, reply, payload) => {
-    // @fastify/static's own 404 body is not our error contract.
-    if (reply.statusCode === 404 && request.url.startsWith('/storage/')) {
-      reply.header('content-type', 'application/json; charset=utf-8');
+    // @fastify/static's own 403 (directory) / 404 bodies are not our contract; a directory is simply not found.
+    if ((reply.statusCode === 404 || reply.statusCode === 403) && request.url.startsWith('/storage/')) {
+      void reply.code(404).header('content-type', 'application/json; charset=utf-8');
       return JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'File not found', requestId: request.id });
     }
     return payload;

@@ -41,8 +41,10 @@ export function mapPrismaError(err: unknown): DomainError | undefined {
 export function isUniqueViolation(err: unknown): boolean {
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     if (err.code === 'P2002') return true;
-    if (err.code === 'P2010') return (err.meta as { code?: string } | undefined)?.code === '23505';
+    // Raw queries (P2010) carry the driver adapter's classification.
+    const cause = (err.meta as { driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } } | undefined)
+      ?.driverAdapterError?.cause;
+    if (err.code === 'P2010') return cause?.kind === 'UniqueConstraintViolation' || cause?.originalCode === '23505';
   }
-  const msg = err instanceof Error ? err.message : '';
-  return /23505|unique constraint/i.test(msg);
+  return false;
 }
