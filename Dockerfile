@@ -9,7 +9,7 @@ COPY prisma ./prisma
 COPY prisma.config.ts ./
 COPY scripts ./scripts
 # postinstall generates the Prisma client from prisma/schema.prisma.
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
