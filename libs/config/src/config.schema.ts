@@ -54,6 +54,34 @@ export const configSchema = z
     RECONCILE_GRACE_SECONDS: int(30, 1),
     SHUTDOWN_TIMEOUT_SECONDS: int(25, 1),
 
+    // --- AI providers (libs/ai-providers) ---
+    /**
+     * Deployment mapping of catalogue providers, e.g. "huggingface=embedded,onnx=embedded" or "*=embedded".
+     * Unset: everything runs on the embedded default outside production, as catalogued in production.
+     */
+    AI_PROVIDER_MAP: z.string().optional(),
+    HF_TOKEN: z.string().optional(),
+    /** Overrides the Hugging Face router for text-to-image (a dedicated endpoint, or a local fake in tests). */
+    HF_ENDPOINT_URL: z.url().optional(),
+    /** Inference Endpoint serving background removal (image-segmentation masks). */
+    HF_BG_REMOVAL_ENDPOINT_URL: z.url().optional(),
+    HF_TIMEOUT_MS: int(120_000, 100),
+    HF_MAX_ATTEMPTS: int(4, 1),
+    HF_MAX_RETRY_WAIT_MS: int(180_000, 0),
+    MODELS_DIR: z.string().default('./models'),
+    PROVIDER_OUTPUT_MAX_BYTES: int(50 * 1024 * 1024, 1024),
+
+    // --- Products ---
+    /** `POST /remove` waits this long for the result by default (`Prefer: wait=N` overrides, capped below). */
+    REMOVE_WAIT_DEFAULT_SECONDS: int(10, 0),
+    REMOVE_WAIT_MAX_SECONDS: int(30, 0),
+    /** Test mode (no charge): output is downscaled to this size and watermarked. */
+    TEST_MODE_MAX_SIDE: int(512, 64),
+    IDEMPOTENCY_TTL_HOURS: int(24, 1),
+    PREVIEW_TTL_HOURS: int(24, 1),
+    WEBHOOK_SIGNING_SECRET: z.string().min(16).default('dev-only-webhook-signing-secret'),
+    WEBHOOK_TIMEOUT_MS: int(10_000, 100),
+
     ENABLED_APPS: z
       .string()
       .default('background-remover,avatar-creator')

@@ -1,0 +1,76 @@
+import { DomainError, ErrorCode } from '@app/common';
+
+/** The catalogue fields a provider needs (a subset of the ai_models row). */
+export interface CatalogModel {
+  modelKey: string;
+  appId: string;
+  /** Provider named by the catalogue: "huggingface" | "onnx" | "embedded". */
+  provider: string;
+  providerModel: string;
+  capabilities: Record<string, unknown>;
+  maxResolution: number | null;
+}
+
+/** A single-channel alpha mask (0 = background, 255 = subject), row-major, `width * height` bytes. */
+export interface AlphaMask {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface BackgroundRemovalRequest {
+  /** The validated input image (JPEG/PNG/WebP bytes, EXIF orientation already applied). */
+  image: Buffer;
+  model: CatalogModel;
+  signal?: AbortSignal;
+}
+
+/** Image → alpha mask. The caller applies the mask and encodes the output (libs/images). */
+export interface BackgroundRemover {
+  readonly providerId: string;
+  removeBackground(request: BackgroundRemovalRequest): Promise<AlphaMask>;
+}
+
+export interface ImageGenerationRequest {
+  prompt: string;
+  negativePrompt?: string;
+  width: number;
+  height: number;
+  steps?: number;
+  guidanceScale?: number;
+  seed?: number;
+  model: CatalogModel;
+  signal?: AbortSignal;
+}
+
+export interface GeneratedImage {
+  /** Encoded image bytes (untrusted until validated by ImagesService.decodeProviderOutput). */
+  data: Buffer;
+}
+
+/** Prompt → image. */
+export interface ImageGenerator {
+  readonly providerId: string;
+  generate(request: ImageGenerationRequest): Promise<GeneratedImage>;
+}
+
+/** Whether a provider can serve a model here (key present, model file present, ...). */
+export interface ProviderAvailability {
+  available: boolean;
+  detail: string;
+}
+
+/**
+ * A provider call failed. `transient` failures (503 loading, 429, 5xx, network, timeout) may succeed later;
+ * permanent ones (4xx, bad input, malformed output) never will, so they must not be retried.
+ */
+export class ProviderError extends DomainError {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly extra: { status?: number; retryAfterMs?: number; providerRequestId?: string } = {},
+  ) {
+    super((transient ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR') satisfies ErrorCode, message);
+    this.name = 'ProviderError';
+  }
+}
