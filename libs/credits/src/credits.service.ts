@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@app/common';
-import { CreditTransactionKind, PrismaService, isUniqueViolation } from '@app/prisma';
+import { CreditTransactionKind, Prisma, PrismaService, isUniqueViolation } from '@app/prisma';
+
+/** Pass a transaction client to make a movement part of a larger transaction (e.g. charge + create the job row). */
+export type Db = Prisma.TransactionClient | PrismaService;
 
 /** What a credit movement is for; (type, id, kind) is unique, which makes every movement idempotent. */
 export interface CreditReference {
@@ -31,22 +34,22 @@ interface LedgerRow {
 export class CreditsService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async getBalance(userId: string): Promise<number> {
-    const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { creditBalance: true } });
+  async getBalance(userId: string, db: Db = this.prisma): Promise<number> {
+    const user = await db.user.findUnique({ where: { id: userId }, select: { creditBalance: true } });
     if (!user) throw new NotFoundError('User');
     return user.creditBalance;
   }
 
   /** Debits `amount` or throws 402 INSUFFICIENT_CREDITS. A repeated charge for the same reference is a no-op. */
-  async charge(userId: string, amount: number, ref: CreditReference): Promise<CreditMovement> {
+  async charge(userId: string, amount: number, ref: CreditReference, db: Db = this.prisma): Promise<CreditMovement> {
     assertAmount(amount);
-    if (amount === 0) return { applied: false, balance: await this.getBalance(userId), transactionId: null };
-    const moved = await this.tryMove(userId, -amount, 'CHARGE', ref);
+    if (amount === 0) return { applied: false, balance: await this.getBalance(userId, db), transactionId: null };
+    const moved = await this.tryMove(db, userId, -amount, 'CHARGE', ref);
     if (moved) return moved;
     // Nothing debited: already charged, unknown user, or not enough credits.
-    const existing = await this.findMovement(ref, 'CHARGE');
-    if (existing) return { applied: false, balance: await this.getBalance(userId), transactionId: existing.id };
-    const balance = await this.getBalance(userId);
+    const existing = await this.findMovement(db, ref, 'CHARGE');
+    if (existing) return { applied: false, balance: await this.getBalance(userId, db), transactionId: existing.id };
+    const balance = await this.getBalance(userId, db);
     throw new DomainError('INSUFFICIENT_CREDITS', `This needs ${amount} credits; the balance is ${balance}`, {
       required: amount,
       balance,
@@ -54,38 +57,40 @@ export class CreditsService {
   }
 
   /** Credits back `amount` for a reference, exactly once. */
-  refund(userId: string, amount: number, ref: CreditReference): Promise<CreditMovement> {
-    return this.credit(userId, amount, 'REFUND', ref);
+  refund(userId: string, amount: number, ref: CreditReference, db: Db = this.prisma): Promise<CreditMovement> {
+    return this.credit(db, userId, amount, 'REFUND', ref);
   }
 
-  grant(userId: string, amount: number, ref: CreditReference): Promise<CreditMovement> {
-    return this.credit(userId, amount, 'GRANT', ref);
+  grant(userId: string, amount: number, ref: CreditReference, db: Db = this.prisma): Promise<CreditMovement> {
+    return this.credit(db, userId, amount, 'GRANT', ref);
   }
 
   private async credit(
+    db: Db,
     userId: string,
     amount: number,
     kind: CreditTransactionKind,
     ref: CreditReference,
   ): Promise<CreditMovement> {
     assertAmount(amount);
-    if (amount === 0) return { applied: false, balance: await this.getBalance(userId), transactionId: null };
-    const moved = await this.tryMove(userId, amount, kind, ref);
+    if (amount === 0) return { applied: false, balance: await this.getBalance(userId, db), transactionId: null };
+    const moved = await this.tryMove(db, userId, amount, kind, ref);
     if (moved) return moved;
-    const existing = await this.findMovement(ref, kind);
-    if (existing) return { applied: false, balance: await this.getBalance(userId), transactionId: existing.id };
+    const existing = await this.findMovement(db, ref, kind);
+    if (existing) return { applied: false, balance: await this.getBalance(userId, db), transactionId: existing.id };
     throw new NotFoundError('User');
   }
 
   /** Returns null when no row changed (insufficient balance, unknown user, or the movement already exists). */
   private async tryMove(
+    db: Db,
     userId: string,
     delta: number,
     kind: CreditTransactionKind,
     ref: CreditReference,
   ): Promise<CreditMovement | null> {
     try {
-      const rows = await this.prisma.$queryRaw<LedgerRow[]>`
+      const rows = await db.$queryRaw<LedgerRow[]>`
         WITH moved AS (
           UPDATE users
              SET credit_balance = credit_balance + ${delta}, updated_at = now()
@@ -107,13 +112,14 @@ export class CreditsService {
       return row ? { applied: true, balance: row.balance_after, transactionId: row.id } : null;
     } catch (err) {
       // Two concurrent movements of the same reference: the loser's whole statement rolls back.
-      if (isUniqueViolation(err)) return null;
+      // (Inside a caller's transaction the error aborts that transaction, so callers there see it propagate.)
+      if (isUniqueViolation(err) && db === this.prisma) return null;
       throw err;
     }
   }
 
-  private findMovement(ref: CreditReference, kind: CreditTransactionKind) {
-    return this.prisma.creditTransaction.findUnique({
+  private findMovement(db: Db, ref: CreditReference, kind: CreditTransactionKind) {
+    return db.creditTransaction.findUnique({
       where: {
         referenceType_referenceId_kind: { referenceType: ref.referenceType, referenceId: ref.referenceId, kind },
       },

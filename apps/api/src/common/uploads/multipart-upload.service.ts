@@ -1,0 +1,123 @@
+import { createHash, Hash } from 'node:crypto';
+import { PassThrough, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '@app/common';
+import { AppConfig } from '@app/config';
+import { StorageService } from '@app/storage';
+
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  /** The declared type; never trusted — images are sniffed from their bytes. */
+  declaredMimetype: string;
+  size: number;
+}
+
+export interface BufferedFile extends UploadedFile {
+  data: Buffer;
+}
+
+export interface StoredUpload extends UploadedFile {
+  /** Key in the private storage area. */
+  key: string;
+}
+
+export interface ParsedMultipart<F> {
+  files: F[];
+  fields: Record<string, string>;
+  /** sha256 over every field and file in order: what an Idempotency-Key is compared against. */
+  requestHash: string;
+}
+
+/**
+ * Reads multipart bodies under the configured limits (@fastify/multipart enforces per-file size while streaming
+ * → 413). `bufferFiles` keeps small uploads in memory; `storeFiles` streams each file to private storage so a
+ * batch of large images never sits in memory.
+ */
+@Injectable()
+export class MultipartUploadService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly storage: StorageService,
+  ) {}
+
+  async bufferFiles(request: FastifyRequest, allowedFields: string[]): Promise<ParsedMultipart<BufferedFile>> {
+    const files: BufferedFile[] = [];
+    const parsed = await this.parse(request, allowedFields, async (part, hash) => {
+      const data = await part.toBuffer();
+      hash.update(data);
+      files.push({ field: part.fieldname, filename: part.filename, declaredMimetype: part.mimetype, size: data.length, data });
+    });
+    return { ...parsed, files };
+  }
+
+  /** Streams files to `${keyPrefix}/<index>`; on any failure removes what was written. */
+  async storeFiles(request: FastifyRequest, allowedFields: string[], keyPrefix: string): Promise<ParsedMultipart<StoredUpload>> {
+    const files: StoredUpload[] = [];
+    let total = 0;
+    try {
+      const parsed = await this.parse(request, allowedFields, async (part, hash) => {
+        const key = `${keyPrefix}/${files.length}`;
+        let size = 0;
+        const meter = new Transform({
+          transform: (chunk: Buffer, _enc, done) => {
+            size += chunk.length;
+            total += chunk.length;
+            if (total > this.config.UPLOAD_MAX_TOTAL_BYTES) {
+              done(new DomainError('PAYLOAD_TOO_LARGE', `The upload exceeds ${this.config.UPLOAD_MAX_TOTAL_BYTES} bytes in total`));
+              return;
+            }
+            hash.update(chunk);
+            done(null, chunk);
+          },
+        });
+        const sink = new PassThrough();
+        const stored = this.storage.put('private', key, sink);
+        await Promise.all([pipeline(part.file, meter, sink), stored]);
+        if (part.file.truncated) throw fileTooLarge(this.config.UPLOAD_MAX_BYTES);
+        files.push({ field: part.fieldname, filename: part.filename, declaredMimetype: part.mimetype, size, key });
+      });
+      return { ...parsed, files };
+    } catch (err) {
+      await this.storage.deletePrefix('private', keyPrefix).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async parse(
+    request: FastifyRequest,
+    allowedFields: string[],
+    onFile: (part: FilePart, hash: Hash) => Promise<void>,
+  ): Promise<{ fields: Record<string, string>; requestHash: string }> {
+    if (!request.isMultipart()) {
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data');
+    }
+    const hash = createHash('sha256');
+    const fields: Record<string, string> = {};
+    for await (const part of request.parts()) {
+      hash.update(`\u0000${part.type}:${part.fieldname}\u0000`);
+      if (part.type === 'file') {
+        if (!allowedFields.includes(part.fieldname)) {
+          part.file.resume();
+          throw new DomainError('VALIDATION_FAILED', `Unexpected file field "${part.fieldname}"; use ${allowedFields.join(' or ')}`, {
+            fields: [{ field: part.fieldname, errors: ['unexpected file field'] }],
+          });
+        }
+        await onFile(part, hash);
+      } else {
+        const value = typeof part.value === 'string' ? part.value : String(part.value);
+        fields[part.fieldname] = value;
+        hash.update(value);
+      }
+    }
+    return { fields, requestHash: hash.digest('hex') };
+  }
+}
+
+type FilePart = Extract<Awaited<ReturnType<FastifyRequest['file']>>, object>;
+
+function fileTooLarge(limit: number): DomainError {
+  return new DomainError('PAYLOAD_TOO_LARGE', `Each file may be at most ${limit} bytes`);
+}
