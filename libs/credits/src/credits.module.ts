@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CreditsService } from './credits.service';
+import { RemovalRefundService } from './removal-refund.service';
+import { SubscriptionQuotaService } from './subscription-quota.service';
 
 @Module({
-  providers: [CreditsService],
-  exports: [CreditsService],
+  providers: [CreditsService, SubscriptionQuotaService, RemovalRefundService],
+  exports: [CreditsService, SubscriptionQuotaService, RemovalRefundService],
 })
 export class CreditsModule {}

@@ -2,3 +2,4 @@ export * from './job-producer.service';
 export * from './job-types';
 export * from './jobs.module';
 export * from './redis-connection';
+export * from './background-removal.types';

@@ -11,20 +11,32 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 /** Add a job here only together with its worker handler: the worker refuses to boot otherwise. */
 export const JobName = {
+  RemoveBackground: 'remove-background',
+  FinalizeBatch: 'finalize-batch',
+  DeliverBatchWebhook: 'deliver-batch-webhook',
   Reconcile: 'reconcile',
   RetentionSweep: 'retention-sweep',
+  GenerateAvatar: 'generate-avatar',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
 export interface JobPayloads {
+  [JobName.RemoveBackground]: { jobId: string };
+  [JobName.FinalizeBatch]: { batchId: string };
+  [JobName.DeliverBatchWebhook]: { batchId: string };
   [JobName.Reconcile]: Record<string, never>;
   [JobName.RetentionSweep]: Record<string, never>;
+  [JobName.GenerateAvatar]: { generationId: string };
 }
 
 /** Which queue each job runs on. Heavy CPU work gets its own queue so it scales by worker processes. */
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
+  [JobName.RemoveBackground]: QueueName.BackgroundRemoval,
+  [JobName.FinalizeBatch]: QueueName.BackgroundRemoval,
+  [JobName.DeliverBatchWebhook]: QueueName.Maintenance,
   [JobName.Reconcile]: QueueName.Maintenance,
   [JobName.RetentionSweep]: QueueName.Maintenance,
+  [JobName.GenerateAvatar]: QueueName.AvatarGeneration,
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -1,4 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { DomainError } from '@app/common';
 
 /** Whitelisting pipe: unknown fields are rejected; failures list every field under `details.fields`. */
@@ -19,4 +21,12 @@ export function flattenErrors(errors: ValidationError[], parent = ''): { field: 
     const own = e.constraints ? [{ field, errors: Object.values(e.constraints) }] : [];
     return [...own, ...flattenErrors(e.children ?? [], field)];
   });
+}
+
+/** Validates a plain object (e.g. multipart text fields) against a DTO class with the global pipe's rules. */
+export async function validateDto<T extends object>(cls: new () => T, plain: Record<string, unknown>): Promise<T> {
+  const instance = plainToInstance(cls, plain);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) throw new DomainError('VALIDATION_FAILED', 'Request validation failed', { fields: flattenErrors(errors) });
+  return instance;
 }

@@ -1,0 +1,71 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
+import type { StoredRemovalOptions } from '@app/jobs';
+
+export const QUALITY_TIERS = ['basic', 'standard', 'professional', 'industry'] as const;
+export type QualityTierName = (typeof QUALITY_TIERS)[number];
+
+const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === false ? false : value);
+
+/** Multipart text fields of POST /remove and POST /batch (multipart fields arrive as strings). */
+export class RemovalOptionsDto {
+  @ApiProperty({ enum: QUALITY_TIERS, description: 'Quality tier (price and model from the catalogue)' })
+  @IsIn(QUALITY_TIERS)
+  tier!: QualityTierName;
+
+  @ApiPropertyOptional({ enum: ['png', 'webp'], default: 'png' })
+  @IsOptional()
+  @IsIn(['png', 'webp'])
+  format?: 'png' | 'webp';
+
+  @ApiPropertyOptional({ example: '#ffffff', description: 'Flatten onto this colour (#rrggbb, or #rrggbbaa to keep alpha)' })
+  @IsOptional()
+  @Matches(/^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, { message: 'bgColor must be #rrggbb or #rrggbbaa' })
+  bgColor?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Return the alpha mask (greyscale PNG) instead of the cut-out' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  maskOnly?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Crop to the subject' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  crop?: boolean;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 2000, description: 'Margin around the subject when cropping, in pixels' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(2000)
+  cropMargin?: number;
+}
+
+export class BatchOptionsDto extends RemovalOptionsDto {
+  @ApiPropertyOptional({ description: 'Called (signed POST) when the batch finishes' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  webhookUrl?: string;
+}
+
+export class TestModeQueryDto {
+  @ApiPropertyOptional({ default: false, description: 'Free, watermarked, low-resolution output for integration testing' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  test?: boolean;
+}
+
+export function toStoredOptions(dto: RemovalOptionsDto): StoredRemovalOptions {
+  return {
+    format: dto.format ?? 'png',
+    ...(dto.bgColor ? { bgColor: dto.bgColor } : {}),
+    maskOnly: dto.maskOnly ?? false,
+    crop: dto.crop ?? false,
+    cropMargin: dto.cropMargin ?? 0,
+  };
+}

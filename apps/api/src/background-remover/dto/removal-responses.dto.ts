@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class RemovalJobDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED'] }) status!: string;
+  @ApiProperty({ enum: ['basic', 'standard', 'professional', 'industry'] }) tier!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) batchId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) originalFilename!: string | null;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty({ description: 'Output options (format, bgColor, maskOnly, crop, cropMargin)' }) options!: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: String, description: 'Full-size output (PNG/WebP with alpha)' }) outputUrl!: string | null;
+  @ApiProperty({ nullable: true, type: String }) thumbnailUrl!: string | null;
+  @ApiProperty({ enum: ['CREDITS', 'SUBSCRIPTION', 'TEST'] }) paidWith!: string;
+  @ApiProperty() creditCharged!: number;
+  @ApiProperty() testMode!: boolean;
+  @ApiProperty({ nullable: true, type: String }) errorCode!: string | null;
+  @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ nullable: true, type: Date }) completedAt!: Date | null;
+}
+
+export class RemovalJobPageDto {
+  @ApiProperty({ type: [RemovalJobDto] }) items!: RemovalJobDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class BatchItemDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ nullable: true, type: String }) originalFilename!: string | null;
+  @ApiProperty({ nullable: true, type: String }) outputUrl!: string | null;
+  @ApiProperty({ nullable: true, type: String }) thumbnailUrl!: string | null;
+  @ApiProperty({ nullable: true, type: String }) errorCode!: string | null;
+}
+
+export class BatchDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['QUEUED', 'PROCESSING', 'COMPLETED', 'PARTIAL', 'FAILED'] }) status!: string;
+  @ApiProperty() tier!: string;
+  @ApiProperty() totalItems!: number;
+  @ApiProperty() succeededItems!: number;
+  @ApiProperty() failedItems!: number;
+  @ApiProperty() pendingItems!: number;
+  @ApiProperty({ description: 'Progress 0..100 (settled items)' }) progress!: number;
+  @ApiProperty() unitPrice!: number;
+  @ApiProperty() discountPct!: number;
+  @ApiProperty() creditCharged!: number;
+  @ApiProperty() creditRefunded!: number;
+  @ApiProperty({ enum: ['CREDITS', 'SUBSCRIPTION', 'TEST'] }) paidWith!: string;
+  @ApiProperty() testMode!: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'ZIP of the succeeded outputs, once the batch has finished' })
+  zipUrl!: string | null;
+  @ApiPropertyOptional({ description: 'Jobs waiting in the removal queue (while the batch is queued)' }) queueDepth?: number;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ nullable: true, type: Date }) completedAt!: Date | null;
+  @ApiPropertyOptional({ type: [BatchItemDto] }) items?: BatchItemDto[];
+}
+
+export class BatchPageDto {
+  @ApiProperty({ type: [BatchDto] }) items!: BatchDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class TierStatsDto {
+  @ApiProperty() tier!: string;
+  @ApiProperty() images!: number;
+  @ApiProperty() creditsSpent!: number;
+}
+
+export class RemovalStatsDto {
+  @ApiProperty({ description: 'Images processed successfully' }) imagesProcessed!: number;
+  @ApiProperty() imagesFailed!: number;
+  @ApiProperty() imagesPending!: number;
+  @ApiProperty() batches!: number;
+  @ApiProperty({ description: 'Credits charged net of refunds' }) creditsSpent!: number;
+  @ApiProperty({ type: [TierStatsDto] }) byTier!: TierStatsDto[];
+}

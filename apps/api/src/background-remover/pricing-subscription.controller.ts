@@ -1,0 +1,74 @@
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BackgroundRemoverSubscription } from '@app/prisma';
+import { AuthUser, CurrentUser, Public } from '../auth/auth.decorators';
+import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto';
+import { SubscribeDto, SubscribeResultDto, SubscriptionDto, SubscriptionEnvelopeDto, SubscriptionUsageDto } from './dto/subscription.dto';
+import { PricingService } from './pricing.service';
+import { SubscriptionService } from './subscription.service';
+
+@ApiTags('background-remover')
+@Controller('background-remover')
+export class PricingSubscriptionController {
+  constructor(
+    private readonly pricing: PricingService,
+    private readonly subscriptions: SubscriptionService,
+  ) {}
+
+  @Public()
+  @Get('pricing')
+  @ApiOperation({ summary: 'Quality tiers (credits, model, max resolution), volume discounts and subscription plans' })
+  @ApiOkResponse({ type: PricingDto })
+  getPricing(): Promise<PricingDto> {
+    return this.pricing.pricing();
+  }
+
+  @Post('pricing/calculate')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Price of N images at a tier — exactly what POST /batch would charge now' })
+  @ApiOkResponse({ type: PriceQuoteDto })
+  calculate(@CurrentUser() user: AuthUser, @Body() dto: CalculatePriceDto): Promise<PriceQuoteDto> {
+    return this.pricing.calculate(user.id, dto);
+  }
+
+  @Get('subscription')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Your subscription (`{subscription: null}` when you have none)' })
+  @ApiOkResponse({ type: SubscriptionEnvelopeDto })
+  async getSubscription(@CurrentUser() user: AuthUser): Promise<SubscriptionEnvelopeDto> {
+    return { subscription: toDto(await this.subscriptions.current(user.id)) };
+  }
+
+  @Post('subscription')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Buy a plan with credits (409 while another is active)' })
+  @ApiCreatedResponse({ type: SubscribeResultDto })
+  async subscribe(@CurrentUser() user: AuthUser, @Body() dto: SubscribeDto): Promise<SubscribeResultDto> {
+    const { subscription, creditBalance } = await this.subscriptions.subscribe(user.id, dto.plan);
+    return { subscription: toDto(subscription), creditBalance };
+  }
+
+  @Delete('subscription')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Cancel now (no refund of the plan price)' })
+  @ApiOkResponse({ type: SubscriptionEnvelopeDto })
+  async cancel(@CurrentUser() user: AuthUser): Promise<SubscriptionEnvelopeDto> {
+    return { subscription: toDto(await this.subscriptions.cancel(user.id)) };
+  }
+
+  @Get('subscription/usage')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Today's quota use" })
+  @ApiOkResponse({ type: SubscriptionUsageDto })
+  async usage(@CurrentUser() user: AuthUser): Promise<SubscriptionUsageDto> {
+    const usage = await this.subscriptions.usage(user.id);
+    return { ...usage, subscription: toDto(usage.subscription) };
+  }
+}
+
+function toDto(sub: BackgroundRemoverSubscription | null): SubscriptionDto | null {
+  if (!sub) return null;
+  const { userId: _userId, createdAt: _c, updatedAt: _u, ...rest } = sub;
+  return rest;
+}

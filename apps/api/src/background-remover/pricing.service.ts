@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { quotePrice, SUBSCRIPTION_PLANS, SubscriptionQuotaService, VOLUME_DISCOUNTS } from '@app/credits';
+import { QualityTier } from '@app/prisma';
+import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto';
+import { RemovalCatalogService } from './removal-catalog.service';
+import { SubscriptionService } from './subscription.service';
+
+@Injectable()
+export class PricingService {
+  constructor(
+    private readonly catalog: RemovalCatalogService,
+    private readonly subscriptions: SubscriptionService,
+    private readonly quota: SubscriptionQuotaService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async pricing(): Promise<PricingDto> {
+    const models = await this.catalog.listTiers();
+    return {
+      tiers: models.map((m) => ({
+        tier: m.qualityTier!,
+        name: m.name,
+        description: m.description,
+        credits: m.creditCost,
+        model: m.providerModel,
+        maxResolution: m.maxResolution,
+        edgeRefinement: (m.capabilities as { edgeRefinement?: boolean }).edgeRefinement === true,
+      })),
+      volumeDiscounts: VOLUME_DISCOUNTS.map((b) => ({ ...b })),
+      subscriptionPlans: SUBSCRIPTION_PLANS.map((p) => ({ ...p, coveredTiers: [...p.coveredTiers] })),
+    };
+  }
+
+  /** The same maths `POST /batch` charges with (libs/credits quotePrice). */
+  async calculate(userId: string, dto: CalculatePriceDto): Promise<PriceQuoteDto> {
+    const model = await this.catalog.modelForTier(dto.tier as QualityTier);
+    const quote = quotePrice(model.creditCost, dto.imageCount);
+    const sub = await this.subscriptions.active(userId);
+    let remaining: number | null = null;
+    if (this.subscriptions.covers(sub, dto.tier as QualityTier)) {
+      remaining = Math.max(sub.dailyQuota - (await this.quota.usedToday(sub.id)), 0);
+    }
+    return {
+      tier: dto.tier,
+      ...quote,
+      coveredBySubscription: remaining !== null && remaining >= dto.imageCount,
+      subscriptionRemainingToday: remaining,
+      maxImagesPerBatch: this.config.UPLOAD_MAX_FILES,
+    };
+  }
+}

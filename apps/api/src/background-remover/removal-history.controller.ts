@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DomainError, NotFoundError } from '@app/common';
+import { StorageService } from '@app/storage';
+import { AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { CursorQueryDto } from '../common/pagination.dto';
+import { JobListQueryDto } from './dto/history-query.dto';
+import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
+import { RemovalQueryService } from './removal-query.service';
+
+const uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundError('Resource') });
+const EVENTS_POLL_MS = 1000;
+const EVENTS_MAX_MS = 15 * 60_000;
+
+@ApiTags('background-remover')
+@ApiBearerAuth()
+@Controller('background-remover')
+export class RemovalHistoryController {
+  constructor(
+    private readonly queries: RemovalQueryService,
+    private readonly storage: StorageService,
+  ) {}
+
+  @Get('jobs')
+  @ApiOperation({ summary: 'Your removal jobs, newest first (cursor-paginated, optional status filter)' })
+  @ApiOkResponse({ type: RemovalJobPageDto })
+  listJobs(@CurrentUser() user: AuthUser, @Query() query: JobListQueryDto): Promise<RemovalJobPageDto> {
+    return this.queries.listJobs(user.id, query);
+  }
+
+  @Get('jobs/:id')
+  @ApiOperation({ summary: 'One job: status, output and thumbnail URLs, error code' })
+  @ApiOkResponse({ type: RemovalJobDto })
+  getJob(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string): Promise<RemovalJobDto> {
+    return this.queries.getJob(user.id, id);
+  }
+
+  @Get('batches')
+  @ApiOperation({ summary: 'Your batches, newest first (cursor-paginated)' })
+  @ApiOkResponse({ type: BatchPageDto })
+  listBatches(@CurrentUser() user: AuthUser, @Query() query: CursorQueryDto): Promise<BatchPageDto> {
+    return this.queries.listBatches(user.id, query);
+  }
+
+  @Get('batch/:id')
+  @ApiOperation({ summary: 'Batch progress with per-item status; ZIP URL when finished; queue depth while queued' })
+  @ApiOkResponse({ type: BatchDto })
+  getBatch(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string): Promise<BatchDto> {
+    return this.queries.getBatch(user.id, id);
+  }
+
+  @Get('batch/:id/download')
+  @ApiOperation({ summary: 'The ZIP of every succeeded output (409 until the batch has finished)' })
+  @ApiProduces('application/zip')
+  async download(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<void> {
+    const batch = await this.queries.findBatch(user.id, id);
+    if (!batch.zipKey) throw new DomainError('CONFLICT', `The batch is ${batch.status.toLowerCase()}; the ZIP is ready when it has finished`);
+    const stream = await this.storage.openReadStream('public', batch.zipKey);
+    await reply
+      .type('application/zip')
+      .header('content-disposition', `attachment; filename="lumiku-batch-${batch.id}.zip"`)
+      .send(stream);
+  }
+
+  @Get('batch/:id/events')
+  @ApiOperation({
+    summary: 'Server-sent events of batch progress',
+    description: 'Emits a `progress` event with the batch whenever it changes and ends after the final state.',
+  })
+  @ApiProduces('text/event-stream')
+  async events(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<void> {
+    let batch = await this.queries.getBatch(user.id, id); // 404 before the stream starts
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': String(reply.request.id),
+    });
+    let closed = false;
+    raw.on('close', () => (closed = true));
+    let last = '';
+    const deadline = Date.now() + EVENTS_MAX_MS;
+    while (!closed) {
+      const { items: _items, ...summary } = batch;
+      const data = JSON.stringify(summary);
+      if (data !== last) {
+        raw.write(`event: progress\nid: ${batch.succeededItems + batch.failedItems}\ndata: ${data}\n\n`);
+        last = data;
+      }
+      if (this.queries.isTerminal(batch) || Date.now() > deadline) break;
+      await sleep(EVENTS_POLL_MS);
+      batch = await this.queries.getBatch(user.id, id);
+    }
+    if (!closed) raw.end('event: end\ndata: {}\n\n');
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Totals: images, batches, credits spent, by tier (zeros for a new user)' })
+  @ApiOkResponse({ type: RemovalStatsDto })
+  stats(@CurrentUser() user: AuthUser): Promise<RemovalStatsDto> {
+    return this.queries.stats(user.id);
+  }
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Headers, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '@app/common';
+import { CreditsService } from '@app/credits';
+import { QualityTier } from '@app/prisma';
+import { AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { IdempotencyService, StoredResponse } from '../common/idempotency/idempotency.service';
+import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
+import { validateDto } from '../common/validation';
+import { BatchOptionsDto, QUALITY_TIERS, RemovalOptionsDto, TestModeQueryDto, toStoredOptions } from './dto/removal-options.dto';
+import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
+import { toBatchDto, toJobDto } from './removal-query.service';
+import { RemovalWaiterService, isSettled } from './removal-waiter.service';
+import { RemovalService } from './removal.service';
+
+const OPTION_FIELDS = {
+  tier: { type: 'string', enum: [...QUALITY_TIERS] },
+  format: { type: 'string', enum: ['png', 'webp'] },
+  bgColor: { type: 'string', example: '#ffffff' },
+  maskOnly: { type: 'boolean' },
+  crop: { type: 'boolean' },
+  cropMargin: { type: 'integer', minimum: 0, maximum: 2000 },
+};
+
+@ApiTags('background-remover')
+@ApiBearerAuth()
+@Controller('background-remover')
+export class RemovalController {
+  constructor(
+    private readonly removal: RemovalService,
+    private readonly waiter: RemovalWaiterService,
+    private readonly uploads: MultipartUploadService,
+    private readonly idempotency: IdempotencyService,
+    private readonly credits: CreditsService,
+  ) {}
+
+  @Post('remove')
+  @ApiOperation({
+    summary: 'Remove the background of one image',
+    description:
+      'Validates the image by content (415/413/422 before anything is charged), charges the tier price (or uses the ' +
+      'subscription quota), queues the job and waits up to `Prefer: wait=N` seconds: 200 with the finished job, else ' +
+      '202 with the job and a Location to poll. `?test=true`: free, watermarked, low-resolution.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['image', 'tier'], properties: { image: { type: 'string', format: 'binary' }, ...OPTION_FIELDS } } })
+  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N seconds (capped)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOkResponse({ type: RemovalJobDto, description: 'Finished within the wait' })
+  @ApiAcceptedResponse({ type: RemovalJobDto, description: 'Still running: poll the Location' })
+  async remove(
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query() query: TestModeQueryDto,
+    @Headers('prefer') prefer?: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<unknown> {
+    const key = this.idempotency.parseKey(idempotencyKey);
+    const parsed = await this.uploads.bufferFiles(request, ['image']);
+    const file = parsed.files[0];
+    if (!file || parsed.files.length > 1) {
+      throw new DomainError('VALIDATION_FAILED', 'Send exactly one file in the `image` field', { fields: [{ field: 'image', errors: ['exactly one image is required'] }] });
+    }
+    const dto = await validateDto(RemovalOptionsDto, parsed.fields);
+    const testMode = query.test === true;
+    const response = await this.idempotency.run(
+      { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}` },
+      async (): Promise<StoredResponse> => {
+        const { job, payment } = await this.removal.createSingle({ userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto), testMode }, file);
+        const current = await this.waiter.waitForJob(job, this.waiter.waitSeconds(prefer));
+        const settled = isSettled(current);
+        return {
+          status: settled ? 200 : 202,
+          body: toJobDto(current),
+          headers: {
+            ...(settled ? {} : { location: `/api/background-remover/jobs/${job.id}` }),
+            'x-credits-charged': String(payment.total),
+            'x-credits-remaining': String(payment.balance ?? (await this.credits.getBalance(user.id))),
+          },
+        };
+      },
+    );
+    return send(reply, response);
+  }
+
+  @Post('batch')
+  @ApiOperation({
+    summary: 'Remove the backgrounds of many images (one discounted charge)',
+    description:
+      'Every file is validated first; one bad file → 4xx naming it and nothing is charged. Then one charge at the volume ' +
+      'discount, one job per image, 202 with the batch. Poll GET /batch/:id, stream GET /batch/:id/events, or pass a ' +
+      '`webhookUrl`.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['images', 'tier'],
+      properties: { images: { type: 'array', items: { type: 'string', format: 'binary' } }, ...OPTION_FIELDS, webhookUrl: { type: 'string', format: 'uri' } },
+    },
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiAcceptedResponse({ type: BatchDto })
+  async batch(
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query() query: TestModeQueryDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<unknown> {
+    const key = this.idempotency.parseKey(idempotencyKey);
+    const uploadPrefix = `background-remover/${user.id}/uploads/${randomUUID()}`;
+    const parsed = await this.uploads.storeFiles(request, ['images', 'images[]'], uploadPrefix);
+    const testMode = query.test === true;
+    let dto: BatchOptionsDto;
+    try {
+      dto = await validateDto(BatchOptionsDto, parsed.fields);
+    } catch (err) {
+      await this.removal.discardUploads(uploadPrefix);
+      throw err;
+    }
+    const response = await this.idempotency.run(
+      { userId: user.id, key, method: 'POST', path: 'background-remover/batch', requestHash: `${parsed.requestHash}:${testMode}` },
+      async (): Promise<StoredResponse> => {
+        const { batch, payment } = await this.removal.createBatch(
+          { userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto), testMode, webhookUrl: dto.webhookUrl },
+          parsed.files,
+          uploadPrefix,
+        );
+        return {
+          status: 202,
+          body: toBatchDto(batch),
+          headers: {
+            location: `/api/background-remover/batch/${batch.id}`,
+            'x-credits-charged': String(payment.total),
+            'x-credits-remaining': String(payment.balance ?? (await this.credits.getBalance(user.id))),
+          },
+        };
+      },
+    ).catch(async (err: unknown) => {
+      await this.removal.discardUploads(uploadPrefix);
+      throw err;
+    });
+    // A replay created nothing: the files of this repeated request are not needed.
+    if (response.replayed) await this.removal.discardUploads(uploadPrefix);
+    return send(reply, response);
+  }
+}
+
+function send(reply: FastifyReply, response: StoredResponse & { replayed: boolean }): unknown {
+  void reply.status(response.status).headers(response.headers);
+  if (response.replayed) void reply.header('idempotent-replayed', 'true');
+  return response.body;
+}

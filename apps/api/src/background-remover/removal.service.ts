@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '@app/common';
+import { AppConfig } from '@app/config';
+import { creditReference, CreditsService, quotePrice, RemovalRefundService, splitEvenly, SubscriptionQuotaService } from '@app/credits';
+import { ImageInfo, ImagesService } from '@app/images';
+import { JobName, JobProducer, StoredRemovalOptions } from '@app/jobs';
+import { AiModel, BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
+import { StorageService } from '@app/storage';
+import type { BufferedFile, StoredUpload } from '../common/uploads/multipart-upload.service';
+import { RemovalCatalogService } from './removal-catalog.service';
+import { SubscriptionService } from './subscription.service';
+
+export interface RemovalRequest {
+  userId: string;
+  tier: QualityTier;
+  options: StoredRemovalOptions;
+  testMode: boolean;
+}
+
+interface Payment {
+  paidWith: PaymentMethod;
+  total: number;
+  balance: number | null;
+}
+
+const EXTENSION = { jpeg: 'jpg', png: 'png', webp: 'webp', avif: 'avif', heif: 'heic' } as const;
+
+/**
+ * Creates removal jobs: validate every image (nothing charged if any is bad) → pay (subscription quota, credits,
+ * or nothing in test mode) and create the rows in ONE transaction → enqueue. If enqueueing fails the rows are
+ * failed and refunded at once, so the client's 503 costs nothing.
+ */
+@Injectable()
+export class RemovalService {
+  private readonly logger = new Logger(RemovalService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+    private readonly catalog: RemovalCatalogService,
+    private readonly subscriptions: SubscriptionService,
+    private readonly quota: SubscriptionQuotaService,
+    private readonly credits: CreditsService,
+    private readonly refunds: RemovalRefundService,
+    private readonly images: ImagesService,
+    private readonly storage: StorageService,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  async createSingle(req: RemovalRequest, file: BufferedFile): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
+    const info = await this.images.inspect(file.data);
+    const model = await this.catalog.modelForTier(req.tier);
+    const jobId = randomUUID();
+    const inputKey = `background-remover/${req.userId}/${jobId}/input.${EXTENSION[info.format]}`;
+    await this.storage.put('private', inputKey, file.data, { contentType: `image/${info.format}` });
+
+    let created: { job: BackgroundRemovalJob; payment: Payment };
+    try {
+      created = await this.prisma.$transaction(async (tx) => {
+        const payment = await this.pay(tx, req, model, 1, creditReference.removalJob(jobId, `Background removal (${req.tier})`));
+        const job = await tx.backgroundRemovalJob.create({
+          data: {
+            id: jobId,
+            userId: req.userId,
+            tier: req.tier,
+            modelKey: model.modelKey,
+            paidWith: payment.paidWith,
+            creditCharged: payment.total,
+            options: req.options as unknown as Prisma.InputJsonValue,
+            inputKey,
+            originalFilename: safeFilename(file.filename),
+            inputMime: `image/${info.format}`,
+            inputBytes: file.size,
+            width: info.width,
+            height: info.height,
+            outputFormat: req.options.maskOnly ? 'png' : req.options.format,
+            testMode: req.testMode,
+            expiresAt: this.expiry(),
+          },
+        });
+        return { job, payment };
+      });
+    } catch (err) {
+      await this.storage.delete('private', inputKey).catch(() => undefined);
+      throw err;
+    }
+    await this.enqueueOrRefund([created.job]);
+    return created;
+  }
+
+  /** `uploads` were streamed to private storage under `uploadPrefix`; they are validated here one at a time. */
+  async createBatch(
+    req: RemovalRequest & { webhookUrl?: string },
+    uploads: StoredUpload[],
+    uploadPrefix: string,
+  ): Promise<{ batch: BackgroundRemovalBatch; payment: Payment }> {
+    try {
+      if (uploads.length === 0) {
+        throw new DomainError('VALIDATION_FAILED', 'Send at least one image in `images`', {
+          fields: [{ field: 'images', errors: ['at least one image is required'] }],
+        });
+      }
+      const inspected: ImageInfo[] = [];
+      for (const [index, upload] of uploads.entries()) {
+        try {
+          inspected.push(await this.images.inspect(await this.storage.get('private', upload.key)));
+        } catch (err) {
+          if (err instanceof DomainError) {
+            throw new DomainError(err.code, `Image ${index + 1} (${safeFilename(upload.filename) ?? 'unnamed'}): ${err.message}`, {
+              ...err.details,
+              index,
+              filename: safeFilename(upload.filename),
+            });
+          }
+          throw err;
+        }
+      }
+      const model = await this.catalog.modelForTier(req.tier);
+      const batchId = randomUUID();
+      const quote = quotePrice(model.creditCost, uploads.length);
+
+      const created = await this.prisma.$transaction(async (tx) => {
+        const payment = await this.pay(tx, req, model, uploads.length, creditReference.removalBatch(batchId, `Background removal batch of ${uploads.length} (${req.tier})`));
+        const batch = await tx.backgroundRemovalBatch.create({
+          data: {
+            id: batchId,
+            userId: req.userId,
+            tier: req.tier,
+            modelKey: model.modelKey,
+            totalItems: uploads.length,
+            unitPrice: model.creditCost,
+            discountPct: payment.paidWith === 'CREDITS' ? quote.discountPct : 0,
+            creditCharged: payment.total,
+            paidWith: payment.paidWith,
+            options: req.options as unknown as Prisma.InputJsonValue,
+            webhookUrl: req.webhookUrl ?? null,
+            testMode: req.testMode,
+            expiresAt: this.expiry(),
+          },
+        });
+        const shares = splitEvenly(payment.total, uploads.length);
+        await tx.backgroundRemovalJob.createMany({
+          data: uploads.map((upload, i) => ({
+            userId: req.userId,
+            batchId,
+            tier: req.tier,
+            modelKey: model.modelKey,
+            paidWith: payment.paidWith,
+            creditCharged: shares[i]!,
+            options: req.options as unknown as Prisma.InputJsonValue,
+            inputKey: upload.key,
+            originalFilename: safeFilename(upload.filename),
+            inputMime: `image/${inspected[i]!.format}`,
+            inputBytes: upload.size,
+            width: inspected[i]!.width,
+            height: inspected[i]!.height,
+            outputFormat: req.options.maskOnly ? 'png' : req.options.format,
+            testMode: req.testMode,
+            expiresAt: this.expiry(),
+          })),
+        });
+        return { batch, payment };
+      });
+      const jobs = await this.prisma.backgroundRemovalJob.findMany({ where: { batchId }, orderBy: { createdAt: 'asc' } });
+      await this.enqueueOrRefund(jobs, created.batch);
+      return created;
+    } catch (err) {
+      await this.storage.deletePrefix('private', uploadPrefix).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Subscription quota first (if it covers the tier and has room for all), else credits; test mode is free. */
+  private async pay(
+    tx: Prisma.TransactionClient,
+    req: RemovalRequest,
+    model: AiModel,
+    count: number,
+    reference: ReturnType<typeof creditReference.removalJob>,
+  ): Promise<Payment> {
+    if (req.testMode) return { paidWith: 'TEST', total: 0, balance: null };
+    const sub = await this.subscriptions.active(req.userId);
+    if (this.subscriptions.covers(sub, req.tier) && (await this.quota.consume(sub.id, sub.dailyQuota, count, tx))) {
+      return { paidWith: 'SUBSCRIPTION', total: 0, balance: null };
+    }
+    const { total } = quotePrice(model.creditCost, count);
+    const charged = await this.credits.charge(req.userId, total, reference, tx);
+    return { paidWith: 'CREDITS', total, balance: charged.balance };
+  }
+
+  private async enqueueOrRefund(jobs: BackgroundRemovalJob[], batch?: BackgroundRemovalBatch): Promise<void> {
+    try {
+      await this.jobs.enqueueBulk(
+        JobName.RemoveBackground,
+        jobs.map((j) => ({ payload: { jobId: j.id }, jobId: j.id })),
+      );
+    } catch (err) {
+      this.logger.warn({ count: jobs.length, batchId: batch?.id }, 'enqueue failed: failing and refunding the new jobs');
+      await this.prisma.$transaction(async (tx) => {
+        const failed = await tx.backgroundRemovalJob.updateMany({
+          where: { id: { in: jobs.map((j) => j.id) }, status: 'QUEUED' },
+          data: { status: 'FAILED', errorCode: 'QUEUE_UNAVAILABLE', errorMessage: 'The job queue was unavailable', completedAt: new Date() },
+        });
+        if (failed.count !== jobs.length) return; // a reconciler got there first: leave the rows to it
+        if (batch?.paidWith === 'CREDITS') {
+          await this.credits.refund(batch.userId, batch.creditCharged, creditReference.removalBatch(batch.id, 'Refund: queue unavailable'), tx);
+        } else {
+          for (const job of jobs) await this.refunds.refund({ ...job, batchId: null }, tx);
+        }
+        if (batch) {
+          await tx.backgroundRemovalBatch.update({
+            where: { id: batch.id },
+            data: { status: 'FAILED', failedItems: jobs.length, creditRefunded: batch.creditCharged, completedAt: new Date() },
+          });
+        }
+      });
+      throw err;
+    }
+  }
+
+  /** Removes streamed uploads of a request that was rejected before any job was created. */
+  async discardUploads(uploadPrefix: string): Promise<void> {
+    await this.storage.deletePrefix('private', uploadPrefix).catch(() => undefined);
+  }
+
+  private expiry(): Date {
+    return new Date(Date.now() + this.config.RETENTION_DAYS * 24 * 3600_000);
+  }
+}
+
+/** Keeps a display name only: no path, no control characters, bounded length. */
+export function safeFilename(name: string | undefined): string | null {
+  if (!name) return null;
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
+  return cleaned || null;
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, NotFoundError } from '@app/common';
+import { creditReference, CreditsService, findPlan, SubscriptionQuotaService } from '@app/credits';
+import { BackgroundRemoverSubscription, PrismaService, QualityTier } from '@app/prisma';
+
+const DAY_MS = 24 * 3600_000;
+
+/** Background-remover subscriptions: bought with credits, they cover some tiers with a daily image quota. */
+@Injectable()
+export class SubscriptionService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly credits: CreditsService,
+    private readonly quota: SubscriptionQuotaService,
+  ) {}
+
+  /** The user's subscription if it is active now, else null. */
+  async active(userId: string): Promise<BackgroundRemoverSubscription | null> {
+    const sub = await this.prisma.backgroundRemoverSubscription.findUnique({ where: { userId } });
+    return sub && sub.status === 'ACTIVE' && sub.expiresAt > new Date() ? sub : null;
+  }
+
+  async current(userId: string): Promise<BackgroundRemoverSubscription | null> {
+    const sub = await this.prisma.backgroundRemoverSubscription.findUnique({ where: { userId } });
+    if (sub && sub.status === 'ACTIVE' && sub.expiresAt <= new Date()) {
+      return this.prisma.backgroundRemoverSubscription.update({ where: { id: sub.id }, data: { status: 'EXPIRED' } });
+    }
+    return sub;
+  }
+
+  /** Buys a plan with credits (one charge and the subscription row in one transaction). */
+  async subscribe(userId: string, planId: string): Promise<{ subscription: BackgroundRemoverSubscription; creditBalance: number }> {
+    const plan = findPlan(planId);
+    if (!plan) {
+      throw new DomainError('VALIDATION_FAILED', `Unknown plan "${planId}"`, { fields: [{ field: 'plan', errors: ['unknown plan'] }] });
+    }
+    if (await this.active(userId)) throw new DomainError('CONFLICT', 'You already have an active subscription; cancel it first');
+    const startedAt = new Date();
+    return this.prisma.$transaction(async (tx) => {
+      const data = {
+        plan: plan.id,
+        status: 'ACTIVE' as const,
+        dailyQuota: plan.dailyQuota,
+        coveredTiers: plan.coveredTiers,
+        creditPrice: plan.creditPrice,
+        startedAt,
+        expiresAt: new Date(startedAt.getTime() + plan.durationDays * DAY_MS),
+        cancelledAt: null,
+      };
+      const subscription = await tx.backgroundRemoverSubscription.upsert({ where: { userId }, create: { userId, ...data }, update: data });
+      const charge = await this.credits.charge(
+        userId,
+        plan.creditPrice,
+        creditReference.subscription(subscription.id, startedAt, `Background Remover ${plan.name} plan`),
+        tx,
+      );
+      return { subscription, creditBalance: charge.balance };
+    });
+  }
+
+  /** Stops coverage now. Credits already paid are not refunded (documented in the API). */
+  async cancel(userId: string): Promise<BackgroundRemoverSubscription> {
+    const sub = await this.active(userId);
+    if (!sub) throw new NotFoundError('Active subscription');
+    return this.prisma.backgroundRemoverSubscription.update({
+      where: { id: sub.id },
+      data: { status: 'CANCELLED', cancelledAt: new Date() },
+    });
+  }
+
+  async usage(userId: string) {
+    const sub = await this.active(userId);
+    if (!sub) return { subscription: null, usedToday: 0, dailyQuota: 0, remainingToday: 0 };
+    const usedToday = await this.quota.usedToday(sub.id);
+    return { subscription: sub, usedToday, dailyQuota: sub.dailyQuota, remainingToday: Math.max(sub.dailyQuota - usedToday, 0) };
+  }
+
+  /** Whether `sub` covers `tier`. */
+  covers(sub: BackgroundRemoverSubscription | null, tier: QualityTier): sub is BackgroundRemoverSubscription {
+    return !!sub && sub.coveredTiers.includes(tier);
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
+import { creditReference } from './credit-references';
+import { CreditsService, Db } from './credits.service';
+import { SubscriptionQuotaService } from './subscription-quota.service';
+
+/**
+ * Gives back what a failed background-removal job paid: its credit share (idempotent per job through the ledger)
+ * or the subscription quota it took. Call it only from the one place that moved the job to FAILED (a conditional
+ * status update), which is what makes the quota release happen exactly once.
+ */
+@Injectable()
+export class RemovalRefundService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly credits: CreditsService,
+    private readonly quota: SubscriptionQuotaService,
+  ) {}
+
+  async refund(job: Pick<BackgroundRemovalJob, 'id' | 'userId' | 'batchId' | 'paidWith' | 'creditCharged' | 'createdAt'>, db: Db = this.prisma): Promise<number> {
+    if (job.paidWith === 'CREDITS' && job.creditCharged > 0) {
+      const moved = await this.credits.refund(job.userId, job.creditCharged, creditReference.removalJob(job.id, 'Refund: background removal failed'), db);
+      if (moved.applied && job.batchId) {
+        await db.backgroundRemovalBatch.update({ where: { id: job.batchId }, data: { creditRefunded: { increment: job.creditCharged } } });
+      }
+      return moved.applied ? job.creditCharged : 0;
+    }
+    if (job.paidWith === 'SUBSCRIPTION') {
+      const sub = await db.backgroundRemoverSubscription.findUnique({ where: { userId: job.userId }, select: { id: true } });
+      if (sub) await this.quota.release(sub.id, job.createdAt, 1, db);
+    }
+    return 0;
+  }
+}
