@@ -94,7 +94,7 @@ export class RemovalQueryService {
     };
   }
 
-  isTerminal(batch: Pick<BackgroundRemovalBatch, 'status'>): boolean {
+  isTerminal(batch: { status: string }): boolean {
     return TERMINAL_BATCH.has(batch.status);
   }
 
