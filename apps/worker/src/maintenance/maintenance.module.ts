@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { BackgroundRemoverWorkerModule } from '../background-remover/background-remover-worker.module';
+import { BatchFinalizeReconcileSource, RemovalJobReconcileSource } from '../background-remover/removal-reconcile.sources';
+import { RemovalRetentionSweeper } from '../background-remover/removal-retention.sweeper';
 import { MaintenanceScheduler } from './maintenance.scheduler';
 import { RECONCILE_SOURCES } from './reconcile-source';
 import { ReconcilerService } from './reconciler.service';
@@ -10,13 +13,17 @@ import { RetentionService } from './retention.service';
  * each: import the module here and add its classes to the two factories below.
  */
 @Module({
-  imports: [],
+  imports: [BackgroundRemoverWorkerModule],
   providers: [
     MaintenanceScheduler,
     ReconcilerService,
     RetentionService,
-    { provide: RECONCILE_SOURCES, useFactory: (...sources: unknown[]) => sources, inject: [] },
-    { provide: RETENTION_SWEEPERS, useFactory: (...sweepers: unknown[]) => sweepers, inject: [] },
+    {
+      provide: RECONCILE_SOURCES,
+      useFactory: (...sources: unknown[]) => sources,
+      inject: [RemovalJobReconcileSource, BatchFinalizeReconcileSource],
+    },
+    { provide: RETENTION_SWEEPERS, useFactory: (...sweepers: unknown[]) => sweepers, inject: [RemovalRetentionSweeper] },
   ],
 })
 export class MaintenanceModule {}

@@ -1,0 +1,75 @@
+import { PassThrough } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { ZipArchive } from 'archiver';
+import { JobName, JobPayloads, JobProducer } from '@app/jobs';
+import { BatchStatus, PrismaService } from '@app/prisma';
+import { StorageService } from '@app/storage';
+import { JobHandler } from '../jobs/job-handler.decorator';
+import { webhookJobId } from './removal-settlement.service';
+
+/** After the last item settles: ZIP the succeeded outputs (streamed), set the final status, notify the webhook. */
+@Injectable()
+export class FinalizeBatchHandler {
+  private readonly logger = new Logger(FinalizeBatchHandler.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly storage: StorageService,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  @JobHandler(JobName.FinalizeBatch)
+  async handle(payload: JobPayloads['finalize-batch']): Promise<string> {
+    const batch = await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: payload.batchId } });
+    if (!batch || (batch.status !== 'QUEUED' && batch.status !== 'PROCESSING')) return 'already final';
+    if (batch.succeededItems + batch.failedItems < batch.totalItems) return 'not settled yet';
+
+    const succeeded = await this.prisma.backgroundRemovalJob.findMany({
+      where: { batchId: batch.id, status: 'SUCCEEDED', outputKey: { not: null } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true, outputKey: true, originalFilename: true, outputFormat: true },
+    });
+    let zipKey: string | null = null;
+    if (succeeded.length > 0) {
+      zipKey = `background-remover/${batch.userId}/batches/${batch.id}/lumiku-batch-${batch.id}.zip`;
+      await this.writeZip(zipKey, succeeded);
+    }
+    const status: BatchStatus = batch.failedItems === 0 ? 'COMPLETED' : succeeded.length === 0 ? 'FAILED' : 'PARTIAL';
+    const { count } = await this.prisma.backgroundRemovalBatch.updateMany({
+      where: { id: batch.id, status: { in: ['QUEUED', 'PROCESSING'] } },
+      data: { status, zipKey, zipUrl: zipKey ? this.storage.publicUrl(zipKey) : null, completedAt: new Date() },
+    });
+    if (count === 1 && batch.webhookUrl) {
+      await this.jobs.enqueue(JobName.DeliverBatchWebhook, { batchId: batch.id }, {
+        jobId: webhookJobId(batch.id),
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 5_000 },
+      });
+    }
+    this.logger.log({ batchId: batch.id, status, files: succeeded.length }, 'batch finalized');
+    return status;
+  }
+
+  /** Streams each output into the archive and the archive into storage: memory stays flat for any batch size. */
+  private async writeZip(key: string, items: { id: string; outputKey: string | null; originalFilename: string | null; outputFormat: string }[]): Promise<void> {
+    const archive = new ZipArchive({ store: true }); // PNG/WebP are already compressed
+    const sink = new PassThrough();
+    archive.pipe(sink);
+    const stored = this.storage.put('public', key, sink, { contentType: 'application/zip' });
+    const failed = new Promise<never>((_, reject) => archive.on('error', reject));
+    const names = new Set<string>();
+    for (const [i, item] of items.entries()) {
+      archive.append(await this.storage.openReadStream('public', item.outputKey!), { name: zipEntryName(i, item.originalFilename, item.outputFormat, names) });
+    }
+    await Promise.race([Promise.all([archive.finalize(), stored]), failed]);
+  }
+}
+
+/** `<n>-<original name>.<ext>`, unique within the archive, no path components. */
+function zipEntryName(index: number, original: string | null, ext: string, taken: Set<string>): string {
+  const stem = (original ?? `image-${index + 1}`).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._ -]/g, '_').slice(0, 100) || `image-${index + 1}`;
+  let name = `${String(index + 1).padStart(3, '0')}-${stem}.${ext}`;
+  for (let n = 2; taken.has(name); n++) name = `${String(index + 1).padStart(3, '0')}-${stem}-${n}.${ext}`;
+  taken.add(name);
+  return name;
+}

@@ -1,0 +1,97 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { DomainError } from '@app/common';
+import { RemovalRefundService } from '@app/credits';
+import { JobName, JobProducer } from '@app/jobs';
+import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
+import { ProviderError } from '@app/ai-providers';
+
+const OPEN = { in: ['QUEUED', 'PROCESSING'] as ('QUEUED' | 'PROCESSING')[] };
+
+export interface RemovalOutput {
+  outputKey: string;
+  outputUrl: string;
+  thumbnailUrl: string;
+  outputFormat: string;
+  provider: string;
+  processingMs: number;
+}
+
+/**
+ * Moves a removal job to its final state exactly once. Every transition is a conditional update on an open status,
+ * so a job that stalled, was recovered and ran twice still settles (and refunds, and counts in its batch) once.
+ */
+@Injectable()
+export class RemovalSettlementService {
+  private readonly logger = new Logger(RemovalSettlementService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly refunds: RemovalRefundService,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  async succeed(row: BackgroundRemovalJob, output: RemovalOutput): Promise<boolean> {
+    const settled = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.backgroundRemovalJob.updateMany({
+        where: { id: row.id, status: OPEN },
+        data: { status: 'SUCCEEDED', ...output, errorCode: null, errorMessage: null, completedAt: new Date() },
+      });
+      if (count === 1 && row.batchId) {
+        await tx.backgroundRemovalBatch.update({ where: { id: row.batchId }, data: { succeededItems: { increment: 1 } } });
+      }
+      return count === 1;
+    });
+    if (settled && row.batchId) await this.finalizeIfDone(row.batchId);
+    return settled;
+  }
+
+  async fail(row: BackgroundRemovalJob, code: string, message: string): Promise<boolean> {
+    const settled = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.backgroundRemovalJob.updateMany({
+        where: { id: row.id, status: OPEN },
+        data: { status: 'FAILED', errorCode: code, errorMessage: message.slice(0, 500), completedAt: new Date() },
+      });
+      if (count !== 1) return false;
+      await this.refunds.refund(row, tx);
+      if (row.batchId) {
+        await tx.backgroundRemovalBatch.update({ where: { id: row.batchId }, data: { failedItems: { increment: 1 } } });
+      }
+      return true;
+    });
+    if (settled) this.logger.warn({ jobId: row.id, code }, 'background removal failed; payment returned');
+    if (settled && row.batchId) await this.finalizeIfDone(row.batchId);
+    return settled;
+  }
+
+  /**
+   * Decides what an error means for the job: retry later (rethrow while attempts remain and the error may pass),
+   * or fail now and refund.
+   */
+  async handleError(row: BackgroundRemovalJob, err: unknown, job: Job): Promise<void> {
+    const transient = err instanceof ProviderError ? err.transient : !(err instanceof DomainError);
+    const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+    const message = err instanceof Error ? err.message : String(err as string);
+    if (transient && attemptsLeft) {
+      await this.prisma.backgroundRemovalJob.updateMany({
+        where: { id: row.id, status: OPEN },
+        data: { status: 'QUEUED', errorMessage: `retrying: ${message}`.slice(0, 500) },
+      });
+      throw err;
+    }
+    const code = err instanceof DomainError ? err.code : 'INTERNAL_ERROR';
+    if (!(err instanceof DomainError)) this.logger.error({ err, jobId: row.id }, 'background removal crashed');
+    await this.fail(row, code, err instanceof DomainError ? message : 'Processing failed unexpectedly');
+  }
+
+  /** When every item has settled, hand the batch to the finalize job (ZIP, final status, webhook). */
+  async finalizeIfDone(batchId: string): Promise<void> {
+    const batch = await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: batchId } });
+    if (!batch || batch.succeededItems + batch.failedItems < batch.totalItems) return;
+    if (batch.status !== 'QUEUED' && batch.status !== 'PROCESSING') return;
+    await this.jobs.enqueue(JobName.FinalizeBatch, { batchId }, { jobId: finalizeJobId(batchId) });
+  }
+}
+
+export const finalizeJobId = (batchId: string) => `finalize-${batchId}`;
+export const webhookJobId = (batchId: string) => `webhook-${batchId}`;

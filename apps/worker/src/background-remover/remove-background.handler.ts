@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { DomainError } from '@app/common';
+import { AppConfig } from '@app/config';
+import { AiProviderRegistry, CatalogModel } from '@app/ai-providers';
+import { ImagesService } from '@app/images';
+import { JobName, JobPayloads, StoredRemovalOptions } from '@app/jobs';
+import { AiModel, PrismaService } from '@app/prisma';
+import { StorageService } from '@app/storage';
+import { JobHandler } from '../jobs/job-handler.decorator';
+import { RemovalSettlementService } from './removal-settlement.service';
+
+/** One image: input → provider mask → cut-out with the requested options → output + thumbnail in public storage. */
+@Injectable()
+export class RemoveBackgroundHandler {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly storage: StorageService,
+    private readonly images: ImagesService,
+    private readonly providers: AiProviderRegistry,
+    private readonly settlement: RemovalSettlementService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(JobName.RemoveBackground)
+  async handle(payload: JobPayloads['remove-background'], job: Job): Promise<string> {
+    const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: payload.jobId } });
+    if (!row || row.status === 'SUCCEEDED' || row.status === 'FAILED') return 'already settled';
+    await this.prisma.backgroundRemovalJob.update({
+      where: { id: row.id },
+      data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
+    });
+    if (row.batchId) {
+      await this.prisma.backgroundRemovalBatch.updateMany({ where: { id: row.batchId, status: 'QUEUED' }, data: { status: 'PROCESSING' } });
+    }
+
+    const started = Date.now();
+    try {
+      const model = await this.prisma.aiModel.findUnique({ where: { modelKey: row.modelKey } });
+      if (!model) throw new DomainError('CATALOG_EMPTY', `Model ${row.modelKey} is no longer in the catalogue`);
+      const { providerId, remover } = this.providers.backgroundRemover(toCatalogModel(model));
+      const input = await this.storage.get('private', row.inputKey);
+      const oriented = await this.images.normalize(input);
+      const mask = await remover.removeBackground({ image: oriented.data, model: toCatalogModel(model) });
+      const cutout = await this.images.applyAlphaMask(oriented.data, mask);
+      const options = row.options as unknown as StoredRemovalOptions;
+      const maxSide = row.testMode ? this.config.TEST_MODE_MAX_SIDE : (model.maxResolution ?? undefined);
+      const output = await this.images.composeOutput(cutout.data, cutout.width, cutout.height, {
+        ...options,
+        maxSide,
+        watermark: row.testMode,
+      });
+      const thumbnail = await this.images.thumbnail(output.data, { size: 256, format: 'webp' });
+
+      const dir = `background-remover/${row.userId}/${row.id}`;
+      const outputKey = `${dir}/output.${output.extension}`;
+      await this.storage.put('public', outputKey, output.data, { contentType: output.contentType });
+      await this.storage.put('public', `${dir}/thumbnail.webp`, thumbnail, { contentType: 'image/webp' });
+      await this.settlement.succeed(row, {
+        outputKey,
+        outputUrl: this.storage.publicUrl(outputKey),
+        thumbnailUrl: this.storage.publicUrl(`${dir}/thumbnail.webp`),
+        outputFormat: output.extension,
+        provider: providerId,
+        processingMs: Date.now() - started,
+      });
+      return 'succeeded';
+    } catch (err) {
+      await this.settlement.handleError(row, err, job);
+      return 'failed';
+    }
+  }
+}
+
+export function toCatalogModel(model: AiModel): CatalogModel {
+  return {
+    modelKey: model.modelKey,
+    appId: model.appId,
+    provider: model.provider,
+    providerModel: model.providerModel,
+    capabilities: (model.capabilities ?? {}) as Record<string, unknown>,
+    maxResolution: model.maxResolution,
+  };
+}
