@@ -1,0 +1,115 @@
+'use strict';
+/**
+ * Shared helpers for the benchmarks: child processes on loopback, load generation with autocannon (in this bench
+ * process, i.e. a second process from the servers), result tables and JSON. Benchmarks report RATIOS against a
+ * baseline measured in the same run, never absolute pass/fail times.
+ */
+const { spawn, execFileSync } = require('node:child_process');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const { cpus, totalmem } = require('node:os');
+const { join } = require('node:path');
+const autocannon = require('autocannon');
+
+const ROOT = join(__dirname, '..');
+const PG = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+
+/** Env for a bench deployment: its own database, queue prefix and storage root. */
+function benchEnv(name, extra = {}) {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    JWT_SECRET: 'bench-only-jwt-secret-0123456789abcdef',
+    DATABASE_URL: `${PG}/lumiku_bench_${name}`,
+    QUEUE_PREFIX: `lumiku-bench-${name}-${process.pid}`,
+    STORAGE_ROOT: `/tmp/lumiku-bench-${name}-${process.pid}`,
+    AI_PROVIDER_MAP: '*=embedded',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_IP_PER_MINUTE: '100000000',
+    RATE_LIMIT_USER_PER_MINUTE: '100000000',
+    RATE_LIMIT_AUTH_PER_MINUTE: '100000000',
+    ...extra,
+  };
+}
+
+/** Fresh database: migrate (the deploy path) and seed. */
+function prepareDatabase(env) {
+  const db = new URL(env.DATABASE_URL).pathname.slice(1);
+  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`]);
+  execFileSync('node', ['scripts/prisma.js', 'migrate', 'deploy'], { cwd: ROOT, env, stdio: 'pipe' });
+  execFileSync('node', ['dist/apps/cli/src/main.js', 'seed'], { cwd: ROOT, env, stdio: 'pipe' });
+}
+
+function dropDatabase(env) {
+  const db = new URL(env.DATABASE_URL).pathname.slice(1);
+  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`]);
+}
+
+function startProcess(name, args, env) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (c) => (log = (log + c).slice(-20_000)));
+  child.stderr.on('data', (c) => (log = (log + c).slice(-20_000)));
+  child.logTail = () => log;
+  child.benchName = name;
+  return child;
+}
+
+async function waitForHttp(url, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+async function stopProcess(child, signal = 'SIGTERM') {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await Promise.race([exited, sleep(15_000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+function load(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: 50, duration: 10, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function summarize(result) {
+  return {
+    reqPerSec: Math.round(result.requests.average),
+    p50ms: result.latency.p50,
+    p99ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+function machine() {
+  return { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function report(name, rows, extra = {}) {
+  console.log(`\n## ${name}`);
+  console.table(rows);
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  const file = join(__dirname, 'results', `${name}.json`);
+  writeFileSync(file, JSON.stringify({ benchmark: name, at: new Date().toISOString(), machine: machine(), rows, ...extra }, null, 2));
+  console.log(`(written to ${file})`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+module.exports = { ROOT, benchEnv, prepareDatabase, dropDatabase, startProcess, stopProcess, waitForHttp, load, summarize, report, percentile, machine, sleep };
