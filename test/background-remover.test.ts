@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreditsService } from '@app/credits';
+import { CreditsService, SubscriptionQuotaService } from '@app/credits';
 import { PrismaService } from '@app/prisma';
 import { StorageService } from '@app/storage';
 import { createTestApi, createTestWorker } from './support/app';
@@ -322,7 +322,6 @@ describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
 
     // The quota itself under concurrency: 150 concurrent takes of 1 from a quota of 100 → exactly 100 succeed.
     const sub = await prisma.backgroundRemoverSubscription.findUniqueOrThrow({ where: { userId: user.id } });
-    const { SubscriptionQuotaService } = await import('@app/credits');
     const quota = app.get(SubscriptionQuotaService);
     const taken = await Promise.all(Array.from({ length: 150 }, () => quota.consume(sub.id, 100, 1)));
     expect(taken.filter(Boolean)).toHaveLength(99);

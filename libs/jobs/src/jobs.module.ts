@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { AppConfig } from '@app/config';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './job-types';
+import { JobCompletionWaiter } from './job-completion-waiter.service';
 import { JobProducer } from './job-producer.service';
 import { redisOptionsFromUrl } from './redis-connection';
 
@@ -26,8 +27,8 @@ export class JobsModule {
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],
-      providers: [JobProducer],
-      exports: [JobProducer, BullModule],
+      providers: [JobProducer, JobCompletionWaiter],
+      exports: [JobProducer, JobCompletionWaiter, BullModule],
     };
   }
 }

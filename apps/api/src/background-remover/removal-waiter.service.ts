@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { JobCompletionWaiter, QueueName } from '@app/jobs';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
 
-const POLL_MS = 200;
+/** Between re-reads when the queue job finished but the row is not settled (a transient failure being retried). */
+const RECHECK_MS = 100;
 
 /** `Prefer: wait=N`: how long POST /remove may hold the request for the result (default and cap from config). */
 @Injectable()
@@ -11,6 +13,7 @@ export class RemovalWaiterService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
+    private readonly completion: JobCompletionWaiter,
   ) {}
 
   waitSeconds(prefer: string | undefined): number {
@@ -19,13 +22,14 @@ export class RemovalWaiterService {
     return Math.min(seconds, this.config.REMOVE_WAIT_MAX_SECONDS);
   }
 
-  /** Polls the row (the source of truth) until it settles or the time is up. */
+  /** Waits for the queue job to finish (no polling), then reads the row — the source of truth. */
   async waitForJob(job: BackgroundRemovalJob, seconds: number): Promise<BackgroundRemovalJob> {
     const deadline = Date.now() + seconds * 1000;
     let current = job;
     while (!isSettled(current) && Date.now() < deadline) {
-      await sleep(Math.min(POLL_MS, Math.max(deadline - Date.now(), 0)));
+      await this.completion.waitForFinish(QueueName.BackgroundRemoval, job.id, deadline - Date.now());
       current = (await this.prisma.backgroundRemovalJob.findUnique({ where: { id: job.id } })) ?? current;
+      if (!isSettled(current)) await sleep(Math.min(RECHECK_MS, Math.max(deadline - Date.now(), 0)));
     }
     return current;
   }
