@@ -7,6 +7,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { JobsModule } from '@app/jobs';
 import { PrismaModule } from '@app/prisma';
 import { AuthModule } from './auth/auth.module';
+import { AvatarCreatorModule } from './avatar-creator/avatar-creator.module';
 import { BackgroundRemoverModule } from './background-remover/background-remover.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -26,6 +27,7 @@ import { HealthModule } from './health/health.module';
     JobsModule.forRoot('producer'),
     AuthModule,
     CreditsApiModule,
+    AvatarCreatorModule,
     HealthModule,
     BackgroundRemoverModule,
   ],

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
+import { Logger } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
-import { StorageService } from '@app/storage';
+import { S3PublicDelivery, S3StorageDriver, StorageService } from '@app/storage';
 import { setupSwagger } from './common/swagger';
 import { createValidationPipe } from './common/validation';
 
@@ -51,17 +52,32 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     },
   });
 
-  await registerStorageServing(app, fastify);
+  await registerStorageServing(app, fastify, config);
   if (config.SWAGGER_ENABLED) setupSwagger(app);
 }
 
 /**
- * Serves the public storage area at /storage/*. Registered directly (not via @nestjs/serve-static, which
- * disables wildcard mode so files written after start would 404). No listing, no dotfiles, `..` → 404.
+ * Serves the public storage area at /storage/*: from the local public root, or from S3 (streamed or redirected,
+ * STORAGE_PUBLIC_DELIVERY). The URL shape is the same for both, so stored URLs survive a switch of driver.
  */
-async function registerStorageServing(app: NestFastifyApplication, fastify: FastifyInstance): Promise<void> {
-  const root = app.get(StorageService).publicRoot();
-  if (!root) return;
+async function registerStorageServing(app: NestFastifyApplication, fastify: FastifyInstance, config: AppConfig): Promise<void> {
+  const storage = app.get(StorageService);
+  const root = storage.publicRoot();
+  if (root) return serveLocalPublicRoot(fastify, root);
+  if (storage.driver instanceof S3StorageDriver) {
+    serveS3PublicArea(fastify, new S3PublicDelivery(storage.driver, config.STORAGE_PUBLIC_DELIVERY, config.S3_PRESIGN_TTL_SECONDS));
+  }
+}
+
+function storageNotFoundBody(request: FastifyRequest): string {
+  return JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'File not found', requestId: request.id });
+}
+
+/**
+ * Registered directly (not via @nestjs/serve-static, which disables wildcard mode so files written after start
+ * would 404). No listing, no dotfiles, `..` → 404.
+ */
+async function serveLocalPublicRoot(fastify: FastifyInstance, root: string): Promise<void> {
   await mkdir(root, { recursive: true });
   await fastify.register(fastifyStatic, {
     root,
@@ -80,8 +96,33 @@ async function registerStorageServing(app: NestFastifyApplication, fastify: Fast
     // @fastify/static's own 403 (directory) / 404 bodies are not our contract; a directory is simply not found.
     if ((reply.statusCode === 404 || reply.statusCode === 403) && request.url.startsWith('/storage/')) {
       void reply.code(404).header('content-type', 'application/json; charset=utf-8');
-      return JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'File not found', requestId: request.id });
+      return storageNotFoundBody(request);
     }
     return payload;
+  });
+}
+
+/** `/storage/<key>` from the bucket's public area. Fastify destroys a streamed body if the client goes away. */
+function serveS3PublicArea(fastify: FastifyInstance, delivery: S3PublicDelivery): void {
+  fastify.route({
+    method: ['GET', 'HEAD'],
+    url: '/storage/*',
+    handler: async (request, reply) => {
+      const key = (request.params as { '*'?: string })['*'] ?? '';
+      try {
+        const res = await delivery.respond(key, request.method === 'HEAD' ? 'HEAD' : 'GET');
+        if (res.status === 404) {
+          return reply.code(404).header('content-type', 'application/json; charset=utf-8').send(storageNotFoundBody(request));
+        }
+        return reply.code(res.status).headers(res.headers).send(res.body);
+      } catch (err) {
+        // Object-store failures are ours, not the client's: log them, answer with the error contract.
+        new Logger('StorageServing').error({ err, key, requestId: request.id }, 'object storage read failed');
+        return reply
+          .code(500)
+          .header('content-type', 'application/json; charset=utf-8')
+          .send(JSON.stringify({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', requestId: request.id }));
+      }
+    },
   });
 }

@@ -5,6 +5,7 @@ import { loggerParams } from '@app/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { JobsModule } from '@app/jobs';
 import { PrismaModule } from '@app/prisma';
+import { AvatarCreatorWorkerModule } from './avatar-creator/avatar-creator-worker.module';
 import { JobHandlerRegistry } from './jobs/job-handler.registry';
 import { QUEUE_CONSUMERS } from './jobs/queue.processors';
 import { MaintenanceModule } from './maintenance/maintenance.module';
@@ -21,6 +22,7 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
     PrismaModule,
     JobsModule.forRoot('worker'),
     MaintenanceModule,
+    AvatarCreatorWorkerModule,
   ],
   providers: [JobHandlerRegistry, ...QUEUE_CONSUMERS],
 })

@@ -74,3 +74,29 @@ export class ProviderError extends DomainError {
     this.name = 'ProviderError';
   }
 }
+
+/** Providers this build implements. Catalogue rows and AI_PROVIDER_MAP name them. */
+export const PROVIDER_IDS = ['huggingface', 'onnx', 'embedded'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+export function isProviderId(value: string): value is ProviderId {
+  return (PROVIDER_IDS as readonly string[]).includes(value);
+}
+
+/** What a catalogue row asks of its provider, derived from the row's app. */
+export type ModelCapability = 'background-removal' | 'image-generation';
+
+/** Every provider instance can say whether it can serve a model here, without calling out. */
+export interface AvailabilityCheck {
+  availability(model: CatalogModel): Promise<ProviderAvailability>;
+}
+
+/** Per-model answer for readiness, `doctor` and `/models`: who serves it, and can it. */
+export interface ModelAvailability extends ProviderAvailability {
+  /** The provider that will actually run the model after the deployment mapping. */
+  providerId: string;
+  /** The provider the catalogue names. */
+  catalogProvider: string;
+  /** True when the embedded default stands in for another provider: results are NOT the real model's. */
+  substitute: boolean;
+}

@@ -5,6 +5,10 @@ const bool = z
   .transform((v) => v === 'true' || v === '1');
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
+/** S3 bucket naming rules (lowercase, 3-63 chars); a prefix is `/`-terminated key segments like 'public/'. */
+const s3Bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
+const s3Prefix = z.string().regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)+$/, "must look like 'public/' or 'lumiku/public/'");
+
 const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0000';
 
 /**
@@ -32,11 +36,31 @@ export const configSchema = z
     JWT_EXPIRES_IN_SECONDS: int(3600, 60),
     SIGNUP_CREDITS: int(100),
 
-    STORAGE_DRIVER: z.enum(['local']).default('local'),
+    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     STORAGE_ROOT: z.string().default('./var/storage'),
     /** Prefix of public URLs the API returns; relative by default so the SPA uses its own origin. */
     STORAGE_PUBLIC_BASE_URL: z.string().default('/storage'),
     RETENTION_DAYS: int(30, 1),
+
+    // --- S3-compatible object storage (STORAGE_DRIVER=s3): api and workers on different hosts share a bucket ---
+    /** How /storage/<key> answers in S3 mode: the API streams the object, or 302s to a short-lived presigned URL. */
+    STORAGE_PUBLIC_DELIVERY: z.enum(['stream', 'redirect']).default('stream'),
+    /** Bucket for both areas (as prefixes), unless S3_PRIVATE_BUCKET / S3_PUBLIC_BUCKET name one per area. */
+    S3_BUCKET: s3Bucket.optional(),
+    S3_PRIVATE_BUCKET: s3Bucket.optional(),
+    S3_PUBLIC_BUCKET: s3Bucket.optional(),
+    S3_PRIVATE_PREFIX: s3Prefix.default('private/'),
+    S3_PUBLIC_PREFIX: s3Prefix.default('public/'),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    /** Unset: AWS S3. MinIO and other S3-compatible servers: their URL (usually with S3_FORCE_PATH_STYLE=true). */
+    S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    /** Endpoint put into redirect URLs when browsers reach the object store at another address than the API does. */
+    S3_PRESIGN_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    /** Unset: the SDK's default credential chain (instance/task role, AWS_* variables, profiles). */
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: bool.default(false),
+    S3_PRESIGN_TTL_SECONDS: int(300, 1).pipe(z.number().max(7 * 24 * 3600)),
 
     UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024),
     UPLOAD_MAX_FILES: int(100, 1),
@@ -91,6 +115,32 @@ export const configSchema = z
     if (cfg.NODE_ENV === 'production' && cfg.JWT_SECRET === DEV_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set to a secret of your own in production' });
     }
+    if (cfg.STORAGE_DRIVER === 's3') {
+      for (const [path, message] of s3ConfigProblems(cfg)) ctx.addIssue({ code: 'custom', path: [path], message });
+    }
   });
 
 export type EnvConfig = z.infer<typeof configSchema>;
+
+type S3Settings = Pick<
+  EnvConfig,
+  'S3_BUCKET' | 'S3_PRIVATE_BUCKET' | 'S3_PUBLIC_BUCKET' | 'S3_PRIVATE_PREFIX' | 'S3_PUBLIC_PREFIX' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY'
+>;
+
+/** What STORAGE_DRIVER=s3 needs: a bucket per area, both keys or neither, and areas that cannot overlap. */
+function s3ConfigProblems(cfg: S3Settings): [keyof S3Settings, string][] {
+  const problems: [keyof S3Settings, string][] = [];
+  const privateBucket = cfg.S3_PRIVATE_BUCKET ?? cfg.S3_BUCKET;
+  const publicBucket = cfg.S3_PUBLIC_BUCKET ?? cfg.S3_BUCKET;
+  if (!privateBucket || !publicBucket) {
+    problems.push(['S3_BUCKET', 'is required when STORAGE_DRIVER=s3 (or set both S3_PRIVATE_BUCKET and S3_PUBLIC_BUCKET)']);
+  }
+  if (!cfg.S3_ACCESS_KEY_ID !== !cfg.S3_SECRET_ACCESS_KEY) {
+    problems.push([cfg.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', 'set both S3 keys, or neither to use the default AWS credential chain']);
+  }
+  const [a, b] = [cfg.S3_PRIVATE_PREFIX, cfg.S3_PUBLIC_PREFIX];
+  if (privateBucket === publicBucket && (a.startsWith(b) || b.startsWith(a))) {
+    problems.push(['S3_PUBLIC_PREFIX', 'must not overlap S3_PRIVATE_PREFIX when both areas share a bucket (private files would become public)']);
+  }
+  return problems;
+}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AiProviderRegistry } from '@app/ai-providers';
 import { AppConfig } from '@app/config';
 import { ALL_QUEUES, JobProducer } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
@@ -16,6 +17,7 @@ const REMEDIES: Record<string, string> = {
   redis: 'Check REDIS_URL and that Redis is running',
   workers: 'Start a worker: `npm run start:worker`',
   storage: 'Check STORAGE_ROOT exists and is writable by this process',
+  providers: 'Set the provider credentials / model files named above, or map the provider with AI_PROVIDER_MAP',
 };
 
 /**
@@ -29,6 +31,7 @@ export class ReadinessService {
     private readonly prisma: PrismaService,
     private readonly jobs: JobProducer,
     private readonly storage: StorageService,
+    private readonly providers: AiProviderRegistry,
   ) {}
 
   async check(): Promise<ReadinessReport> {
@@ -38,8 +41,9 @@ export class ReadinessService {
           this.run('migrations', () => this.checkMigrations()),
           this.run('tables', () => this.checkTables()),
           this.run('catalog', () => this.checkCatalog()),
+          this.run('providers', () => this.checkProviders()),
         ])
-      : ['migrations', 'tables', 'catalog'].map((name) => skipped(name, 'database unreachable'));
+      : ['migrations', 'tables', 'catalog', 'providers'].map((name) => skipped(name, 'database unreachable'));
     const redis = await this.run('redis', () => this.checkRedis());
     const workers = redis.ok ? await this.run('workers', () => this.checkWorkers()) : skipped('workers', 'redis unreachable');
     const storage = await this.run('storage', () => this.checkStorage());
@@ -108,6 +112,38 @@ export class ReadinessService {
       detail: Object.entries(perApp).map(([app, n]) => `${app}: ${n} enabled models`).join('; '),
       remedy: empty.length ? `No enabled models for ${empty.join(', ')}: run \`npm run db:seed\`` : undefined,
       data: { models: perApp },
+    };
+  }
+
+  /** Which provider serves each enabled model here, and whether it can (key, model file, ...). No network calls. */
+  private async checkProviders(): Promise<CheckResult> {
+    const models = await this.prisma.aiModel.findMany({
+      where: { enabled: true, appId: { in: this.config.ENABLED_APPS } },
+      orderBy: [{ appId: 'asc' }, { sortOrder: 'asc' }],
+    });
+    const rows = await Promise.all(
+      models.map(async (m) => ({
+        modelKey: m.modelKey,
+        ...(await this.providers.availability({
+          modelKey: m.modelKey,
+          appId: m.appId,
+          provider: m.provider,
+          providerModel: m.providerModel,
+          capabilities: (m.capabilities ?? {}) as Record<string, unknown>,
+          maxResolution: m.maxResolution,
+        })),
+      })),
+    );
+    const unavailable = rows.filter((r) => !r.available);
+    const substituted = rows.filter((r) => r.substitute).length;
+    return {
+      name: 'providers',
+      ok: unavailable.length === 0,
+      detail: unavailable.length
+        ? `unavailable: ${unavailable.map((r) => `${r.modelKey} (${r.detail})`).join('; ')}`
+        : `${rows.length} models servable${substituted ? `; ${substituted} by a substitute provider (${this.providers.mappingSource})` : ''}`,
+      remedy: unavailable.length ? REMEDIES.providers : undefined,
+      data: { models: rows },
     };
   }
 

@@ -13,6 +13,7 @@ import type {
   ImageLimits,
   ProviderOutputLimits,
   RawImage,
+  ResizedRgb,
   RgbaImage,
   ThumbnailOptions,
 } from './images.types';
@@ -173,14 +174,71 @@ export class ImagesService {
 
   /** Untrusted AI provider responses: the checks of inspect(), any failure reported as PROVIDER_ERROR. */
   async decodeProviderOutput(bytes: Buffer, limits: ProviderOutputLimits): Promise<ImageInfo> {
-    try {
-      return await this.inspect(bytes, limits);
-    } catch (err) {
-      if (!isDomainError(err)) throw err;
-      throw new DomainError('PROVIDER_ERROR', `The AI provider returned an invalid image: ${err.message}`, {
-        cause: err.code,
-      });
+    return asProviderOutput(() => this.inspect(bytes, limits));
+  }
+
+  // --- AI provider support (libs/ai-providers): model inputs, provider masks, our own SVG artwork ---
+
+  /**
+   * Decodes to raw 8-bit sRGB RGB resized to exactly width×height (aspect NOT kept: model inputs are fixed
+   * squares), orientation applied, alpha dropped. Also returns the oriented source size, so a model's mask can be
+   * scaled back to the image.
+   */
+  async toRgbResized(bytes: Buffer, width: number, height: number): Promise<ResizedRgb> {
+    const img = await this.check(bytes);
+    const { data, info } = await this.decoding(() =>
+      img
+        .open()
+        .autoOrient()
+        .resize(width, height, { fit: 'fill' })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true }),
+    );
+    if (info.channels !== 3 || info.width !== width || info.height !== height) {
+      throw new Error(`Expected ${width}×${height}×3 from sharp, got ${info.width}×${info.height}×${info.channels}`);
     }
+    return { data, width, height, channels: 3, sourceWidth: img.orientedWidth, sourceHeight: img.orientedHeight };
+  }
+
+  /** Resizes a 1-channel mask to width×height (stays 1-channel); returns it unchanged when the size matches. */
+  async resizeMask(mask: AlphaMask, width: number, height: number): Promise<AlphaMask> {
+    assertRawSize(mask.data, mask.width, mask.height, 1);
+    assertSize(width, height);
+    return { data: await resizeMask(mask, width, height), width, height };
+  }
+
+  /**
+   * An untrusted mask image from an AI provider (e.g. a base64 PNG in an image-segmentation answer) as a
+   * 1-channel mask: the checks of inspect(), grey taken from the first band. Failures are PROVIDER_ERROR.
+   */
+  async decodeProviderMask(bytes: Buffer, limits: ProviderOutputLimits): Promise<AlphaMask> {
+    return asProviderOutput(async () => {
+      const img = await this.check(bytes, limits);
+      // Full decode (failOn 'error'): a truncated mask fails here rather than yielding a partial one.
+      const out = await this.decoding(() =>
+        toLayer(img.open().autoOrient().removeAlpha().toColourspace('b-w').extractChannel(0)),
+      );
+      if (out.channels !== 1) throw new Error(`Mask decode produced ${out.channels} channels`);
+      return { data: out.data, width: out.width, height: out.height };
+    });
+  }
+
+  /**
+   * Renders OUR OWN SVG (e.g. generated avatar artwork) to a PNG of exactly width×height. Never pass user or
+   * provider SVG: librsvg is a large parser, and the upload allow-list rejects SVG for that reason.
+   */
+  async svgToPng(svg: string, width: number, height: number): Promise<Buffer> {
+    assertSize(width, height);
+    const maxDimension = this.config.IMAGE_MAX_DIMENSION;
+    if (width > maxDimension || height > maxDimension) {
+      throw new DomainError('IMAGE_TOO_LARGE', `${width}×${height} exceeds ${maxDimension} pixels per side`);
+    }
+    return sharp(Buffer.from(svg, 'utf8'), { limitInputPixels: this.config.IMAGE_MAX_PIXELS, failOn: FAIL_ON })
+      .resize(width, height, { fit: 'fill' })
+      .png({ compressionLevel: 6 })
+      .toBuffer();
   }
 
   private resolveLimits(limits?: ImageLimits): Required<ImageLimits> {
@@ -240,6 +298,18 @@ export class ImagesService {
   }
 }
 
+/** Untrusted AI provider output: any DomainError (unsupported, too large, undecodable) becomes PROVIDER_ERROR. */
+async function asProviderOutput<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!isDomainError(err)) throw err;
+    throw new DomainError('PROVIDER_ERROR', `The AI provider returned an invalid image: ${err.message}`, {
+      cause: err.code,
+    });
+  }
+}
+
 function rawInput(img: Layer): Sharp {
   const channels = img.channels as 1 | 2 | 3 | 4;
   return sharp(img.data, { raw: { width: img.width, height: img.height, channels } });
@@ -250,10 +320,14 @@ async function toLayer(pipeline: Sharp): Promise<Layer> {
   return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
-function assertRawSize(data: Buffer, width: number, height: number, channels: number): void {
+function assertSize(width: number, height: number): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new DomainError('BAD_REQUEST', `Invalid raw image size ${width}×${height}`);
   }
+}
+
+function assertRawSize(data: Buffer, width: number, height: number, channels: number): void {
+  assertSize(width, height);
   if (data.length !== width * height * channels) {
     throw new DomainError(
       'BAD_REQUEST',

@@ -30,6 +30,13 @@ export interface RgbaImage extends RawImage {
   channels: 4;
 }
 
+/** Raw RGB at a requested size, plus the oriented size of the image it came from (model input). */
+export interface ResizedRgb extends RawImage {
+  channels: 3;
+  sourceWidth: number;
+  sourceHeight: number;
+}
+
 /** A single-channel 8-bit mask (0 = background/transparent, 255 = subject/opaque). */
 export type AlphaMask = RawImage;
 

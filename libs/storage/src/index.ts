@@ -4,3 +4,6 @@ export * from './local-storage.driver';
 export * from './storage-driver.factory';
 export * from './storage.service';
 export * from './storage.module';
+export * from './s3-storage.driver';
+export * from './s3-storage.options';
+export * from './s3-public-delivery';

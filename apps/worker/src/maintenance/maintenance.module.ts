@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AvatarCreatorWorkerModule } from '../avatar-creator/avatar-creator-worker.module';
+import { AvatarGenerationReconcileSource } from '../avatar-creator/avatar-generation.reconcile-source';
+import { AvatarPreviewRetentionSweeper } from '../avatar-creator/avatar-preview.retention-sweeper';
 import { BackgroundRemoverWorkerModule } from '../background-remover/background-remover-worker.module';
 import { BatchFinalizeReconcileSource, RemovalJobReconcileSource } from '../background-remover/removal-reconcile.sources';
 import { RemovalRetentionSweeper } from '../background-remover/removal-retention.sweeper';
@@ -13,7 +16,7 @@ import { RetentionService } from './retention.service';
  * each: import the module here and add its classes to the two factories below.
  */
 @Module({
-  imports: [BackgroundRemoverWorkerModule],
+  imports: [BackgroundRemoverWorkerModule, AvatarCreatorWorkerModule],
   providers: [
     MaintenanceScheduler,
     ReconcilerService,
@@ -21,9 +24,9 @@ import { RetentionService } from './retention.service';
     {
       provide: RECONCILE_SOURCES,
       useFactory: (...sources: unknown[]) => sources,
-      inject: [RemovalJobReconcileSource, BatchFinalizeReconcileSource],
+      inject: [RemovalJobReconcileSource, BatchFinalizeReconcileSource, AvatarGenerationReconcileSource],
     },
-    { provide: RETENTION_SWEEPERS, useFactory: (...sweepers: unknown[]) => sweepers, inject: [RemovalRetentionSweeper] },
+    { provide: RETENTION_SWEEPERS, useFactory: (...sweepers: unknown[]) => sweepers, inject: [RemovalRetentionSweeper, AvatarPreviewRetentionSweeper] },
   ],
 })
 export class MaintenanceModule {}

@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { CursorQueryDto } from '../common/pagination.dto';
+import { AvatarProjectsService } from './avatar-projects.service';
+import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
+import { IdParamDto } from './dto/id-param.dto';
+
+@ApiTags('avatar-creator')
+@ApiBearerAuth()
+@Controller('apps/avatar-creator/projects')
+export class AvatarProjectsController {
+  constructor(private readonly projects: AvatarProjectsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your projects, newest first (cursor-paginated), with avatar counts and latest thumbnails' })
+  @ApiOkResponse({ type: AvatarProjectPageDto })
+  list(@CurrentUser() user: AuthUser, @Query() query: CursorQueryDto): Promise<AvatarProjectPageDto> {
+    return this.projects.list(user.id, query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a project' })
+  @ApiCreatedResponse({ type: AvatarProjectDto })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateAvatarProjectDto): Promise<AvatarProjectDto> {
+    return this.projects.create(user.id, dto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One of your projects' })
+  @ApiOkResponse({ type: AvatarProjectDto })
+  @ApiNotFoundResponse({ description: 'No such project of yours' })
+  get(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto): Promise<AvatarProjectDto> {
+    return this.projects.get(user.id, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename a project or change its description' })
+  @ApiOkResponse({ type: AvatarProjectDto })
+  @ApiNotFoundResponse({ description: 'No such project of yours' })
+  update(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto, @Body() dto: UpdateAvatarProjectDto): Promise<AvatarProjectDto> {
+    return this.projects.update(user.id, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a project with its avatars, generations and files (in-flight generations are refunded)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No such project of yours' })
+  delete(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto): Promise<void> {
+    return this.projects.delete(user.id, id);
+  }
+}

@@ -1,0 +1,110 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { afterCursor, NotFoundError, toPage } from '@app/common';
+import { CreditsService } from '@app/credits';
+import { AvatarProject, PrismaService } from '@app/prisma';
+import { StorageService } from '@app/storage';
+import { parseCursor } from '../common/cursor';
+import { CursorQueryDto } from '../common/pagination.dto';
+import { AVATAR_GENERATION_REFERENCE, PROJECT_PREVIEW_THUMBNAILS } from './avatar-creator.constants';
+import { toProjectDto } from './avatar-creator.mappers';
+import { projectStoragePrefix } from './avatar-storage-keys';
+import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
+
+/** Avatar count and the newest thumbnails, loaded with every project. */
+const SUMMARY = {
+  _count: { select: { avatars: true } },
+  avatars: {
+    select: { thumbnailUrl: true },
+    orderBy: [{ createdAt: 'desc' as const }, { id: 'desc' as const }],
+    take: PROJECT_PREVIEW_THUMBNAILS,
+  },
+};
+
+/** Owner-scoped project CRUD: another user's project is indistinguishable from a missing one (404). */
+@Injectable()
+export class AvatarProjectsService {
+  private readonly logger = new Logger(AvatarProjectsService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly credits: CreditsService,
+    private readonly storage: StorageService,
+  ) {}
+
+  /** The user's project or 404. Every route under /projects/:id starts here. */
+  async findOwned(userId: string, projectId: string): Promise<AvatarProject> {
+    const project = await this.prisma.avatarProject.findFirst({ where: { id: projectId, userId } });
+    if (!project) throw new NotFoundError('Project');
+    return project;
+  }
+
+  async list(userId: string, query: CursorQueryDto): Promise<AvatarProjectPageDto> {
+    const rows = await this.prisma.avatarProject.findMany({
+      where: { userId, ...afterCursor(parseCursor(query.cursor)) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: query.limit + 1,
+      include: SUMMARY,
+    });
+    const page = toPage(rows, query.limit);
+    return { items: page.items.map(toProjectDto), nextCursor: page.nextCursor };
+  }
+
+  async get(userId: string, projectId: string): Promise<AvatarProjectDto> {
+    const project = await this.prisma.avatarProject.findFirst({ where: { id: projectId, userId }, include: SUMMARY });
+    if (!project) throw new NotFoundError('Project');
+    return toProjectDto(project);
+  }
+
+  async create(userId: string, dto: CreateAvatarProjectDto): Promise<AvatarProjectDto> {
+    const project = await this.prisma.avatarProject.create({
+      data: { userId, name: dto.name, description: dto.description ?? null },
+      include: SUMMARY,
+    });
+    return toProjectDto(project);
+  }
+
+  async update(userId: string, projectId: string, dto: UpdateAvatarProjectDto): Promise<AvatarProjectDto> {
+    const { count } = await this.prisma.avatarProject.updateMany({
+      where: { id: projectId, userId },
+      data: {
+        ...(dto.name !== undefined ? { name: dto.name } : {}),
+        ...(dto.description !== undefined ? { description: dto.description } : {}),
+      },
+    });
+    if (count === 0) throw new NotFoundError('Project');
+    return this.get(userId, projectId);
+  }
+
+  /**
+   * Deletes the project, its avatars and generations (FK cascades declared on those relations only) and their
+   * files. Generations still in flight are settled FAILED here with the same conditional update the worker
+   * uses, so exactly one side settles each and the refund happens once; the worker then finds the row gone.
+   */
+  async delete(userId: string, projectId: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const project = await tx.avatarProject.findFirst({ where: { id: projectId, userId }, select: { id: true } });
+      if (!project) throw new NotFoundError('Project');
+      const inFlight = await tx.avatarGeneration.updateManyAndReturn({
+        where: { projectId, status: { in: ['QUEUED', 'PROCESSING'] } },
+        data: { status: 'FAILED', errorCode: 'PROJECT_DELETED', errorMessage: 'The project was deleted', completedAt: new Date() },
+        select: { id: true, creditCharged: true },
+      });
+      for (const generation of inFlight) {
+        await this.credits.refund(
+          userId,
+          generation.creditCharged,
+          { referenceType: AVATAR_GENERATION_REFERENCE, referenceId: generation.id, description: 'Avatar generation cancelled: project deleted' },
+          tx,
+        );
+      }
+      await tx.avatarProject.delete({ where: { id: projectId } });
+    });
+    // Files after the commit: a failure here leaves unreachable files, never rows pointing at missing files.
+    const prefix = projectStoragePrefix(userId, projectId);
+    try {
+      await this.storage.deletePrefix('public', prefix);
+    } catch (err) {
+      this.logger.error({ err, projectId, prefix }, 'project deleted but its files could not be removed');
+    }
+  }
+}

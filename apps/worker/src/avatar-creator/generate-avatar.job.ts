@@ -1,0 +1,150 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { AiProviderRegistry, CatalogModel, ProviderError } from '@app/ai-providers';
+import { isDomainError } from '@app/common';
+import { AppConfig } from '@app/config';
+import { ImagesService } from '@app/images';
+import { JobName, JobPayloads } from '@app/jobs';
+import { AiModel, AvatarGeneration, mapPrismaError, PrismaService } from '@app/prisma';
+import { StorageService } from '@app/storage';
+import { JobHandler } from '../jobs/job-handler.decorator';
+import { generationOutputKeys, generationPrefix, THUMBNAIL_SIZE } from './avatar-creator.constants';
+import { AvatarGenerationSettlement, GenerationOutput } from './avatar-generation-settlement.service';
+import { readStoredParams } from './generation-params';
+
+type Outcome = 'succeeded' | 'failed' | 'already-settled' | 'gone';
+
+/** Codes of failures that may go away by themselves; everything else a DomainError says is permanent. */
+const TRANSIENT_CODES = new Set(['PROVIDER_UNAVAILABLE', 'DATABASE_UNAVAILABLE', 'QUEUE_UNAVAILABLE']);
+
+interface ClassifiedError {
+  transient: boolean;
+  code: string;
+  message: string;
+}
+
+/**
+ * generate-avatar: prompt → provider → validated image → storage → settle. The provider call happens outside
+ * any transaction; settling is conditional (see AvatarGenerationSettlement), so a job that stalled and was
+ * retried never settles, charges or refunds twice. Transient failures are rethrown while BullMQ attempts
+ * remain (exponential backoff); a permanent failure, or the last attempt, settles FAILED and refunds.
+ */
+@Injectable()
+export class GenerateAvatarJob {
+  private readonly logger = new Logger(GenerateAvatarJob.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly providers: AiProviderRegistry,
+    private readonly images: ImagesService,
+    private readonly storage: StorageService,
+    private readonly settlement: AvatarGenerationSettlement,
+    private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(JobName.GenerateAvatar)
+  async handle(payload: JobPayloads[typeof JobName.GenerateAvatar], job: Job): Promise<{ outcome: Outcome }> {
+    const generation = await this.prisma.avatarGeneration.findUnique({ where: { id: payload.generationId } });
+    if (!generation) return { outcome: 'gone' };
+    if (generation.status === 'SUCCEEDED' || generation.status === 'FAILED') return { outcome: 'already-settled' };
+
+    const started = Date.now();
+    let providerId = 'unresolved';
+    try {
+      const model = toCatalogModel(await this.loadModel(generation.modelKey));
+      const resolved = this.providers.imageGenerator(model);
+      providerId = resolved.providerId;
+      if (!(await this.settlement.markProcessing(generation.id, providerId))) return { outcome: 'already-settled' };
+
+      const params = readStoredParams(generation.params);
+      const { data } = await resolved.generator.generate({
+        prompt: generation.prompt,
+        negativePrompt: generation.negativePrompt ?? undefined,
+        width: params.width,
+        height: params.height,
+        steps: params.steps,
+        guidanceScale: params.guidanceScale,
+        seed: params.seed,
+        model,
+      });
+      const output = await this.store(generation, data, providerId, started);
+      if (await this.settlement.succeed(generation, output)) return { outcome: 'succeeded' };
+      await this.discardUnclaimedOutput(generation, output.imageKey);
+      return { outcome: 'already-settled' };
+    } catch (err) {
+      const failure = classify(err);
+      const attempts = job.opts.attempts ?? 1;
+      if (failure.transient && job.attemptsMade + 1 < attempts) {
+        this.logger.warn({ generationId: generation.id, attempt: job.attemptsMade + 1, attempts, code: failure.code }, 'generation will be retried');
+        throw err;
+      }
+      if (failure.code === 'INTERNAL_ERROR') this.logger.error({ err, generationId: generation.id }, 'generation failed unexpectedly');
+      const settled = await this.settlement.fail(generation, {
+        providerId,
+        errorCode: failure.code,
+        errorMessage: failure.message,
+        durationMs: Date.now() - started,
+      });
+      return { outcome: settled ? 'failed' : 'already-settled' };
+    }
+  }
+
+  private async loadModel(modelKey: string): Promise<AiModel> {
+    // Disabled models still finish what was already paid for; only a deleted row cannot run.
+    const model = await this.prisma.aiModel.findUnique({ where: { modelKey } });
+    if (!model) throw new ProviderError(`The model "${modelKey}" is no longer in the catalogue`, false);
+    return model;
+  }
+
+  /** Provider bytes are untrusted: checked, re-encoded as PNG without metadata, thumbnailed, then stored. */
+  private async store(generation: AvatarGeneration, data: Buffer, providerId: string, started: number): Promise<GenerationOutput> {
+    await this.images.decodeProviderOutput(data, {
+      maxBytes: this.config.PROVIDER_OUTPUT_MAX_BYTES,
+      maxPixels: this.config.IMAGE_MAX_PIXELS,
+    });
+    const png = await this.images.normalize(data);
+    const thumbnail = await this.images.thumbnail(png.data, { size: THUMBNAIL_SIZE, format: 'webp' });
+    const keys = generationOutputKeys(generation);
+    await this.storage.put('public', keys.image, png.data, { contentType: 'image/png' });
+    await this.storage.put('public', keys.thumbnail, thumbnail, { contentType: 'image/webp' });
+    return {
+      providerId,
+      imageKey: keys.image,
+      imageUrl: this.storage.publicUrl(keys.image),
+      thumbnailKey: keys.thumbnail,
+      thumbnailUrl: this.storage.publicUrl(keys.thumbnail),
+      width: png.width,
+      height: png.height,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** Someone else settled the row (or it was deleted with its project): remove files nothing will reference. */
+  private async discardUnclaimedOutput(generation: AvatarGeneration, imageKey: string): Promise<void> {
+    const current = await this.prisma.avatarGeneration.findUnique({ where: { id: generation.id }, select: { outputKey: true } });
+    if (current?.outputKey === imageKey) return;
+    await this.storage.deletePrefix('public', generationPrefix(generation)).catch((err: unknown) => {
+      this.logger.warn({ err, generationId: generation.id }, 'could not remove the output of an already settled generation');
+    });
+  }
+}
+
+function toCatalogModel(model: AiModel): CatalogModel {
+  const caps = model.capabilities;
+  return {
+    modelKey: model.modelKey,
+    appId: model.appId,
+    provider: model.provider,
+    providerModel: model.providerModel,
+    capabilities: caps && typeof caps === 'object' && !Array.isArray(caps) ? (caps as Record<string, unknown>) : {},
+    maxResolution: model.maxResolution,
+  };
+}
+
+/** Provider errors say whether they are transient; other domain errors are permanent; unknown errors are retried. */
+function classify(err: unknown): ClassifiedError {
+  if (err instanceof ProviderError) return { transient: err.transient, code: err.code, message: err.message };
+  const domain = isDomainError(err) ? err : mapPrismaError(err);
+  if (domain) return { transient: TRANSIENT_CODES.has(domain.code), code: domain.code, message: domain.message };
+  return { transient: true, code: 'INTERNAL_ERROR', message: 'The generation failed unexpectedly' };
+}

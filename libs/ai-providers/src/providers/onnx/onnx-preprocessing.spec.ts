@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { CatalogModel } from '../../ai-provider.types';
+import { ONNX_PROFILES, resolveOnnxProfile } from './onnx-profiles';
+import { maskFromOutput, toNchw } from './onnx-tensor';
+
+const row = (providerModel: string, capabilities: Record<string, unknown> = {}): CatalogModel => ({
+  modelKey: 'background-remover:x',
+  appId: 'background-remover',
+  provider: 'onnx',
+  providerModel,
+  capabilities,
+  maxResolution: null,
+});
+
+describe('resolveOnnxProfile', () => {
+  it('uses capabilities.profile (the seeded catalogue row)', () => {
+    expect(resolveOnnxProfile(row('isnet-general-use.onnx', { profile: 'isnet', edgeRefinement: false }))).toEqual(ONNX_PROFILES.isnet);
+  });
+
+  it.each([
+    ['isnet-general-use.onnx', 'isnet'],
+    ['u2net.onnx', 'u2net'],
+    ['u2netp.onnx', 'u2net'],
+    ['RMBG-1.4.onnx', 'rmbg'],
+    ['rmbg-2.0.onnx', 'rmbg2'],
+    ['BiRefNet-general.onnx', 'birefnet'],
+  ])('guesses %s → %s from the file name', (file, profile) => {
+    expect(resolveOnnxProfile(row(file)).name).toBe(profile);
+  });
+
+  it('has the reference sizes and normalisation', () => {
+    expect(ONNX_PROFILES.isnet).toMatchObject({ inputWidth: 1024, mean: [0.5, 0.5, 0.5], std: [1, 1, 1], postprocess: 'minmax' });
+    expect(ONNX_PROFILES.u2net).toMatchObject({ inputWidth: 320, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+    expect(ONNX_PROFILES.rmbg).toMatchObject({ inputWidth: 1024, mean: [0.5, 0.5, 0.5], std: [1, 1, 1] });
+  });
+
+  it('applies per-row overrides', () => {
+    expect(resolveOnnxProfile(row('x.onnx', { profile: 'u2net', inputSize: 512, outputIndex: 2, channelOrder: 'bgr' }))).toMatchObject({
+      inputWidth: 512,
+      inputHeight: 512,
+      outputIndex: 2,
+      channelOrder: 'bgr',
+    });
+  });
+
+  it.each([
+    ['an unknown model', row('mystery.onnx')],
+    ['an unknown profile', row('x.onnx', { profile: 'nope' })],
+    ['a bad override', row('x.onnx', { profile: 'u2net', std: [1, 0, 1] })],
+  ])('refuses %s permanently', (_name, model) => {
+    expect(() => resolveOnnxProfile(model)).toThrow(expect.objectContaining({ transient: false }));
+  });
+});
+
+describe('toNchw', () => {
+  it('normalises (x/255 − mean)/std into planar channels in the profile order', () => {
+    const rgb = Buffer.from([255, 0, 51, 0, 255, 102]); // two pixels
+    const profile = { ...ONNX_PROFILES.isnet! };
+    const out = toNchw(rgb, 2, 1, profile);
+    expect([...out].map((v) => +v.toFixed(3))).toEqual([0.5, -0.5, -0.5, 0.5, -0.3, -0.1]);
+    const bgr = toNchw(rgb, 2, 1, { ...profile, channelOrder: 'bgr' });
+    expect([...bgr].map((v) => +v.toFixed(3))).toEqual([-0.3, -0.1, -0.5, 0.5, 0.5, -0.5]);
+  });
+});
+
+describe('maskFromOutput', () => {
+  it('min-max scales a saliency map to 0..255', () => {
+    const mask = maskFromOutput(Float32Array.from([2, 4, 6, 3]), [1, 1, 2, 2], 'minmax');
+    expect(mask).toMatchObject({ width: 2, height: 2 });
+    expect([...mask.data]).toEqual([0, 128, 255, 64]);
+  });
+
+  it('maps logits through a sigmoid', () => {
+    expect([...maskFromOutput(Float32Array.from([-20, 0, 20]), [1, 3], 'sigmoid').data]).toEqual([0, 128, 255]);
+  });
+
+  it('returns an opaque mask for a flat map (nothing to cut)', () => {
+    expect([...maskFromOutput(new Float32Array(4).fill(0.3), [2, 2], 'minmax').data]).toEqual([255, 255, 255, 255]);
+  });
+
+  it.each([
+    ['a batch of two', [2, 1, 2, 2], 8],
+    ['a size mismatch', [1, 1, 3, 3], 4],
+    ['a vector', [4], 4],
+  ])('refuses %s', (_name, dims, length) => {
+    expect(() => maskFromOutput(new Float32Array(length), dims, 'minmax')).toThrow(/shape/);
+  });
+
+  it('refuses non-finite values', () => {
+    expect(() => maskFromOutput(Float32Array.from([0, NaN, 1, 1]), [2, 2], 'minmax')).toThrow(/non-finite/);
+  });
+});

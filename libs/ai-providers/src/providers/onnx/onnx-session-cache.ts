@@ -1,0 +1,37 @@
+import { InferenceSession } from 'onnxruntime-node';
+import { ProviderError } from '../../ai-provider.types';
+
+export type SessionLoader = (path: string) => Promise<InferenceSession>;
+
+/** CPU execution, full graph optimisation: what the reference background-removal tools use. */
+const defaultLoader: SessionLoader = (path) =>
+  InferenceSession.create(path, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+
+/**
+ * One ONNX Runtime session per model file, created on first use and reused (loading a 170 MB model takes seconds;
+ * a session is safe to run concurrently). A failed load is not cached, so fixing the file needs no restart.
+ */
+export class OnnxSessionCache {
+  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+
+  constructor(private readonly load: SessionLoader = defaultLoader) {}
+
+  get(path: string): Promise<InferenceSession> {
+    let session = this.sessions.get(path);
+    if (!session) {
+      session = this.load(path).catch((err: unknown) => {
+        this.sessions.delete(path);
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new ProviderError(`Could not load ONNX model ${path}: ${reason}`, false);
+      });
+      this.sessions.set(path, session);
+    }
+    return session;
+  }
+
+  async releaseAll(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.allSettled(all.map(async (s) => (await s).release()));
+  }
+}
