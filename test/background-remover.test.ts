@@ -173,7 +173,8 @@ describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
     for (const [files, fields, status, code] of cases) expectError(await remove(user, files, fields), status, code);
     const json = await app.inject({ method: 'POST', url: '/api/background-remover/remove', headers: user.auth, payload: { tier: 'basic' } });
     expectError(json, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectError(await app.inject({ method: 'POST', url: '/api/background-remover/remove', payload: multipart({ tier: 'basic' }, [image(photo)]).payload }), 401, 'UNAUTHORIZED');
+    const anonymous = multipart({ tier: 'basic' }, [image(photo)]);
+    expectError(await app.inject({ method: 'POST', url: '/api/background-remover/remove', payload: anonymous.payload, headers: anonymous.headers }), 401, 'UNAUTHORIZED');
 
     expect(await credits.getBalance(user.id)).toBe(100);
     expect(await prisma.backgroundRemovalJob.count({ where: { userId: user.id } })).toBe(0);
