@@ -140,10 +140,19 @@ describe('Avatar Creator (API + worker, real PostgreSQL and Redis)', () => {
       const keys = async (tier: UserTier) => {
         const res = await get(await userWithTier(tier), `${BASE}/models`);
         expect(res.statusCode, res.body).toBe(200);
-        return res.json<{ models: { modelKey: string; creditCost: number; tier: string; width: number }[] }>().models;
+        return res.json<{ models: { modelKey: string; creditCost: number; tier: string; width: number; servedBy: object }[] }>().models;
       };
       const free = await keys('free');
-      expect(free).toEqual([expect.objectContaining({ modelKey: 'avatar-creator:flux-dev-base', creditCost: 8, tier: 'free', width: 1024 })]);
+      expect(free).toEqual([
+        expect.objectContaining({
+          modelKey: 'avatar-creator:flux-dev-base',
+          creditCost: 8,
+          tier: 'free',
+          width: 1024,
+          // Tests run on the embedded default, and /models says so.
+          servedBy: { providerId: 'embedded', available: true, substitute: true },
+        }),
+      ]);
       expect((await keys('basic')).map((m) => m.modelKey).sort()).toEqual(
         ['avatar-creator:flux-dev-base', 'avatar-creator:flux-dev-realism', 'avatar-creator:flux-schnell-fast'].sort(),
       );

@@ -22,8 +22,8 @@ export type FakeReply =
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
   /** Anything at all, for malformed answers; `chunked` streams it without a Content-Length. */
   | { kind: 'raw'; status: number; contentType: string; body: Buffer | string; chunked?: boolean }
-  /** Accept the request and never answer (until the server closes). */
-  | { kind: 'hang' }
+  /** Accept the request and never answer (until the server closes); or send headers and part of a body, then stall. */
+  | { kind: 'hang'; afterHeaders?: boolean }
   /** Wait, then give another reply. */
   | { kind: 'delay'; ms: number; then: FakeReply };
 
@@ -143,6 +143,10 @@ async function respond(res: ServerResponse, reply: FakeReply, req: RecordedReque
       res.end();
       return;
     case 'hang':
+      if (reply.afterHeaders) {
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': '100000', 'x-request-id': requestId });
+        res.write(solidPng(8, 8).subarray(0, 20));
+      }
       return; // the socket stays open until the client aborts or the server closes
     case 'delay':
       await new Promise((r) => setTimeout(r, reply.ms));

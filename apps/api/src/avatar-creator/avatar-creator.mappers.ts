@@ -1,3 +1,4 @@
+import type { ModelAvailability } from '@app/ai-providers';
 import type { AiModel, Avatar, AvatarGeneration, AvatarProject } from '@app/prisma';
 import { capabilitiesOf, defaultSide, readGenerationParams } from './avatar-generation-params';
 import type { AvatarGenerationDto } from './dto/avatar-generation.dto';
@@ -5,7 +6,7 @@ import type { AvatarModelDto } from './dto/avatar-model.dto';
 import type { AvatarProjectDto } from './dto/avatar-project.dto';
 import type { AvatarDto } from './dto/avatar.dto';
 
-export function toAvatarModelDto(model: AiModel): AvatarModelDto {
+export function toAvatarModelDto(model: AiModel, serving: ModelAvailability): AvatarModelDto {
   const caps = capabilitiesOf(model);
   return {
     modelKey: model.modelKey,
@@ -15,6 +16,7 @@ export function toAvatarModelDto(model: AiModel): AvatarModelDto {
     creditCost: model.creditCost,
     width: defaultSide(caps.width),
     height: defaultSide(caps.height),
+    servedBy: { providerId: serving.providerId, available: serving.available, substitute: serving.substitute },
   };
 }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AiProvidersModule } from '@app/ai-providers';
 import { CreditsModule } from '@app/credits';
 import { ImagesModule } from '@app/images';
 import { StorageModule } from '@app/storage';
@@ -17,7 +18,7 @@ import { AvatarsService } from './avatars.service';
 
 /** Avatar Creator REST API under /api/apps/avatar-creator. Generation runs in the worker (generate-avatar jobs). */
 @Module({
-  imports: [CreditsModule, StorageModule, ImagesModule, IdempotencyModule, UploadsModule],
+  imports: [AiProvidersModule, CreditsModule, StorageModule, ImagesModule, IdempotencyModule, UploadsModule],
   controllers: [AvatarModelsController, AvatarProjectsController, AvatarsController, AvatarGenerationsController],
   providers: [
     AvatarCatalogService,

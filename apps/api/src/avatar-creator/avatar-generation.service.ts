@@ -43,6 +43,7 @@ export class AvatarGenerationService {
     const id = randomUUID();
 
     const { generation, balance } = await this.prisma.$transaction(async (tx) => {
+      await this.projects.lockOwned(tx, user.id, projectId);
       const created = await tx.avatarGeneration.create({
         data: {
           id,

@@ -10,6 +10,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPaymentRequiredResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -55,6 +56,7 @@ export class AvatarGenerationsController {
   @ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_CREDITS' })
   @ApiForbiddenResponse({ description: 'MODEL_TIER_FORBIDDEN: your tier may not use this model (nothing charged)' })
   @ApiNotFoundResponse({ description: 'No such project of yours, or unknown modelKey' })
+  @ApiServiceUnavailableResponse({ description: 'CATALOG_EMPTY, PROVIDER_UNAVAILABLE or QUEUE_UNAVAILABLE (nothing charged)' })
   generate(
     @CurrentUser() user: AuthUser,
     @Param() { id }: IdParamDto,
@@ -74,6 +76,7 @@ export class AvatarGenerationsController {
   @ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_CREDITS' })
   @ApiForbiddenResponse({ description: 'MODEL_TIER_FORBIDDEN: your tier may not use this model (nothing charged)' })
   @ApiNotFoundResponse({ description: 'No such project of yours, or unknown modelKey' })
+  @ApiServiceUnavailableResponse({ description: 'CATALOG_EMPTY, PROVIDER_UNAVAILABLE or QUEUE_UNAVAILABLE (nothing charged)' })
   generatePreview(
     @CurrentUser() user: AuthUser,
     @Param() { id }: IdParamDto,

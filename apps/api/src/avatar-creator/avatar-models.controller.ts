@@ -16,7 +16,7 @@ export class AvatarModelsController {
   @ApiOkResponse({ type: AvatarModelListDto })
   @ApiServiceUnavailableResponse({ description: 'CATALOG_EMPTY: the model catalogue is not seeded' })
   async list(@CurrentUser() user: AuthUser): Promise<AvatarModelListDto> {
-    const models = await this.catalog.listAllowed(user.tier);
-    return { models: models.map(toAvatarModelDto) };
+    const entries = await this.catalog.listAllowed(user.tier);
+    return { models: entries.map((e) => toAvatarModelDto(e.model, e.serving)) };
   }
 }

@@ -24,6 +24,7 @@ export class AvatarPreviewService {
     await this.projects.findOwned(userId, projectId);
     const now = new Date();
     return this.prisma.$transaction(async (tx) => {
+      await this.projects.lockOwned(tx, userId, projectId);
       const preview = await tx.avatarGeneration.findFirst({ where: { id: dto.generationId, userId, projectId } });
       if (!preview) throw new NotFoundError('Generation');
       const { count } = await tx.avatarGeneration.updateMany({

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { afterCursor, NotFoundError, toPage } from '@app/common';
 import { CreditsService } from '@app/credits';
-import { AvatarProject, PrismaService } from '@app/prisma';
+import { AvatarProject, Prisma, PrismaService } from '@app/prisma';
 import { StorageService } from '@app/storage';
 import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
@@ -36,6 +36,17 @@ export class AvatarProjectsService {
     const project = await this.prisma.avatarProject.findFirst({ where: { id: projectId, userId } });
     if (!project) throw new NotFoundError('Project');
     return project;
+  }
+
+  /**
+   * Inside a transaction that adds rows to a project: checks ownership and holds a share lock on the project row
+   * until commit, so a concurrent delete waits for the new rows (and then deletes, settles and refunds them)
+   * instead of the insert failing on the foreign key.
+   */
+  async lockOwned(tx: Prisma.TransactionClient, userId: string, projectId: string): Promise<void> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM avatar_projects WHERE id = ${projectId}::uuid AND user_id = ${userId}::uuid FOR SHARE`;
+    if (rows.length === 0) throw new NotFoundError('Project');
   }
 
   async list(userId: string, query: CursorQueryDto): Promise<AvatarProjectPageDto> {

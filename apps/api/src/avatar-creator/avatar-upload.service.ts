@@ -54,24 +54,27 @@ export class AvatarUploadService {
     await this.storage.put('public', keys.image, png, { contentType: 'image/png' });
     await this.storage.put('public', keys.thumbnail, thumbnail, { contentType: 'image/webp' });
     try {
-      const avatar = await this.prisma.avatar.create({
-        data: {
-          id: avatarId,
-          userId,
-          projectId,
-          name: meta.name ?? nameFromFilename(file.filename),
-          source: 'UPLOAD',
-          imageKey: keys.image,
-          imageUrl: this.storage.publicUrl(keys.image),
-          thumbnailKey: keys.thumbnail,
-          thumbnailUrl: this.storage.publicUrl(keys.thumbnail),
-          width: pixels.width,
-          height: pixels.height,
-        },
+      const avatar = await this.prisma.$transaction(async (tx) => {
+        await this.projects.lockOwned(tx, userId, projectId);
+        return tx.avatar.create({
+          data: {
+            id: avatarId,
+            userId,
+            projectId,
+            name: meta.name ?? nameFromFilename(file.filename),
+            source: 'UPLOAD',
+            imageKey: keys.image,
+            imageUrl: this.storage.publicUrl(keys.image),
+            thumbnailKey: keys.thumbnail,
+            thumbnailUrl: this.storage.publicUrl(keys.thumbnail),
+            width: pixels.width,
+            height: pixels.height,
+          },
+        });
       });
       return toAvatarDto(avatar);
     } catch (err) {
-      // e.g. the project was deleted meanwhile: leave no orphan files.
+      // e.g. the project was deleted while the image was processed: leave no orphan files.
       await Promise.all([keys.image, keys.thumbnail].map((key) => this.storage.delete('public', key))).catch((cleanupErr: unknown) =>
         this.logger.warn({ err: cleanupErr, avatarId }, 'could not remove files of a failed upload'),
       );

@@ -2,50 +2,41 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
-import { JobName } from '@app/jobs';
+import { ALL_JOBS, JobName } from '@app/jobs';
 import { JobHandler } from './job-handler.decorator';
 import { JobHandlerRegistry } from './job-handler.registry';
 
-@Injectable()
-class OnlyReconcile {
-  @JobHandler(JobName.Reconcile)
-  async reconcile(): Promise<string> {
-    return 'reconciled';
+/** A provider class with one @JobHandler method per given job name, each answering "handled <name>". */
+function handlersFor(names: readonly JobName[]): new () => object {
+  @Injectable()
+  class Handlers {}
+  for (const name of names) {
+    const method = `handle_${name.replace(/-/g, '_')}`;
+    Object.defineProperty(Handlers.prototype, method, { value: async () => `handled ${name}`, writable: true, configurable: true });
+    JobHandler(name)(Handlers.prototype, method, Object.getOwnPropertyDescriptor(Handlers.prototype, method)!);
   }
+  return Handlers;
 }
 
-@Injectable()
-class AllJobs extends OnlyReconcile {
-  @JobHandler(JobName.RetentionSweep)
-  async sweep(): Promise<string> {
-    return 'swept';
-  }
-}
-
-@Injectable()
-class SecondReconcile {
-  @JobHandler(JobName.Reconcile)
-  async again(): Promise<void> {}
-}
-
-async function boot(...providers: (new (...args: never[]) => unknown)[]) {
+async function boot(...providers: (new () => object)[]) {
   const moduleRef = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [JobHandlerRegistry, ...providers] }).compile();
   return moduleRef.init();
 }
 
 describe('JobHandlerRegistry', () => {
   it('refuses to boot when a job name has no handler', async () => {
-    await expect(boot(OnlyReconcile)).rejects.toThrow(/job "retention-sweep" has no handler/);
+    const missing = ALL_JOBS.at(-1)!;
+    await expect(boot(handlersFor(ALL_JOBS.filter((n) => n !== missing)))).rejects.toThrow(`job "${missing}" has no handler`);
   });
 
   it('refuses to boot when a job name has two handlers', async () => {
-    await expect(boot(AllJobs, SecondReconcile)).rejects.toThrow(/job "reconcile" has 2 handlers/);
+    await expect(boot(handlersFor(ALL_JOBS), handlersFor([JobName.Reconcile]))).rejects.toThrow(/job "reconcile" has 2 handlers/);
   });
 
   it('dispatches each job to its handler', async () => {
-    const app = await boot(AllJobs);
+    const app = await boot(handlersFor(ALL_JOBS));
     const registry = app.get(JobHandlerRegistry);
-    await expect(registry.dispatch({ name: 'retention-sweep', data: {} } as never)).resolves.toBe('swept');
+    for (const name of ALL_JOBS) await expect(registry.dispatch({ name, data: {} } as never)).resolves.toBe(`handled ${name}`);
     await expect(registry.dispatch({ name: 'nope', data: {} } as never)).rejects.toThrow(/No handler/);
     await app.close();
   });

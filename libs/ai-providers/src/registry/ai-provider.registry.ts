@@ -33,7 +33,7 @@ interface ProviderCapabilities {
 @Injectable()
 export class AiProviderRegistry {
   private readonly map: ProviderMap;
-  private readonly providers: Record<string, ProviderCapabilities>;
+  private readonly providers: ReadonlyMap<string, ProviderCapabilities>;
 
   constructor(
     config: AppConfig,
@@ -44,11 +44,11 @@ export class AiProviderRegistry {
     embeddedGenerator: EmbeddedAvatarGenerator,
   ) {
     this.map = ProviderMap.parse(config.AI_PROVIDER_MAP, config.NODE_ENV);
-    this.providers = {
-      huggingface: { 'background-removal': hfRemover, 'image-generation': hfGenerator },
-      onnx: { 'background-removal': onnxRemover },
-      embedded: { 'background-removal': embeddedRemover, 'image-generation': embeddedGenerator },
-    };
+    this.providers = new Map<string, ProviderCapabilities>([
+      ['huggingface', { 'background-removal': hfRemover, 'image-generation': hfGenerator }],
+      ['onnx', { 'background-removal': onnxRemover }],
+      ['embedded', { 'background-removal': embeddedRemover, 'image-generation': embeddedGenerator }],
+    ]);
   }
 
   /** The mapping in force, e.g. "*=embedded (non-production default)". */
@@ -80,7 +80,7 @@ export class AiProviderRegistry {
     if (!capability) {
       return { ...base, available: false, detail: `unknown app "${model.appId}": no capability to check` };
     }
-    const instance = this.providers[providerId]?.[capability];
+    const instance = this.providers.get(providerId)?.[capability];
     if (!instance) return { ...base, available: false, detail: cannot(providerId, capability) };
     const own = await instance.availability(model);
     const detail = substitute
@@ -94,7 +94,7 @@ export class AiProviderRegistry {
     capability: C,
   ): { providerId: string; instance: NonNullable<ProviderCapabilities[C]> } {
     const providerId = this.providerIdFor(model);
-    const instance = this.providers[providerId]?.[capability];
+    const instance = this.providers.get(providerId)?.[capability];
     if (!instance) {
       throw new ProviderError(`${model.modelKey}: ${cannot(providerId, capability)}`, false);
     }

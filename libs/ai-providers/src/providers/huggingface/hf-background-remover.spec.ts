@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeHfServer, FakeReply, greyPng } from '../../../../../test/support/fake-hf-server';
 import { ProviderError } from '../../ai-provider.types';
 import { CONTRACT_SCENE, runBackgroundRemoverContract } from '../../testing/background-remover.contract';
@@ -11,11 +12,15 @@ let kit: HfKit;
 const path = SEGMENTATION_PATH;
 
 beforeAll(async () => {
+  vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined); // expected retry warnings
   fake = await FakeHfServer.start();
   kit = hfKit(fake);
 });
 afterEach(() => fake.reset());
-afterAll(async () => fake.close());
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await fake.close();
+});
 
 // The fake endpoint answers the scene's true mask, as a good segmentation model would.
 runBackgroundRemoverContract('huggingface (fake endpoint)', async () => ({

@@ -116,6 +116,13 @@ describe('Hugging Face retries', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('times out a body that stalls after the headers', async () => {
+    fake.script(path, { kind: 'hang', afterHeaders: true });
+    await kit.generator.generate(request());
+    expect(fake.requestsTo(path)).toHaveLength(2);
+    expect(warn.mock.calls[0]![0]).toContain('no complete response within 300 ms');
+  });
+
   it('accepts a slow response that finishes within the timeout', async () => {
     fake.script(path, { kind: 'delay', ms: 100, then: { kind: 'image' } });
     await kit.generator.generate(request());
