@@ -558,6 +558,25 @@ describe('Avatar Creator (API + worker, real PostgreSQL and Redis)', () => {
       expect(await balance(user)).toBe(100 - 3 * 8); // what was delivered stays paid for
     });
 
+    it('racing generates and a delete: no 500s, and the user pays exactly for what was delivered', async () => {
+      const user = await registerUser(app);
+      const project = await createProject(user);
+      const url = `${BASE}/projects/${project.id}/avatars/generate`;
+      const results = await Promise.all([
+        ...Array.from({ length: 4 }, () => post(user, url, { prompt: 'a portrait', name: 'x', ...SMALL })),
+        new Promise((r) => setTimeout(r, 30)).then(() => del(user, `${BASE}/projects/${project.id}`)),
+      ]);
+      const deleted = results.pop()!;
+      expect(deleted.statusCode, deleted.body).toBe(204);
+      for (const res of results) expect([202, 404], res.body).toContain(res.statusCode);
+
+      await new Promise((r) => setTimeout(r, 1500)); // let the worker finish whatever it had started
+      expect(await prisma.avatarGeneration.count({ where: { projectId: project.id } })).toBe(0);
+      const delivered = await prisma.aiUsageLog.count({ where: { userId: user.id, status: 'SUCCEEDED' } });
+      expect(await balance(user)).toBe(100 - 8 * delivered);
+      expect(await ledgerSum(user.id)).toBe(await balance(user));
+    });
+
     it('refunds generations still in flight, exactly once', async () => {
       const user = await registerUser(app);
       const project = await createProject(user);
