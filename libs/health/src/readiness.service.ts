@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AiProviderRegistry } from '@app/ai-providers';
+import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { AppConfig } from '@app/config';
 import { ALL_QUEUES, JobProducer } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
@@ -124,14 +124,7 @@ export class ReadinessService {
     const rows = await Promise.all(
       models.map(async (m) => ({
         modelKey: m.modelKey,
-        ...(await this.providers.availability({
-          modelKey: m.modelKey,
-          appId: m.appId,
-          provider: m.provider,
-          providerModel: m.providerModel,
-          capabilities: (m.capabilities ?? {}) as Record<string, unknown>,
-          maxResolution: m.maxResolution,
-        })),
+        ...(await this.providers.availability(toCatalogModel(m))),
       })),
     );
     const unavailable = rows.filter((r) => !r.available);

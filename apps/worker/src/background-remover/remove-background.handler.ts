@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
-import { AiProviderRegistry, CatalogModel } from '@app/ai-providers';
+import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
 import { JobName, JobPayloads, StoredRemovalOptions } from '@app/jobs';
-import { AiModel, PrismaService } from '@app/prisma';
+import { PrismaService } from '@app/prisma';
 import { StorageService } from '@app/storage';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { RemovalSettlementService } from './removal-settlement.service';
@@ -38,10 +38,11 @@ export class RemoveBackgroundHandler {
     try {
       const model = await this.prisma.aiModel.findUnique({ where: { modelKey: row.modelKey } });
       if (!model) throw new DomainError('CATALOG_EMPTY', `Model ${row.modelKey} is no longer in the catalogue`);
-      const { providerId, remover } = this.providers.backgroundRemover(toCatalogModel(model));
+      const catalogModel = toCatalogModel(model);
+      const { providerId, remover } = this.providers.backgroundRemover(catalogModel);
       const input = await this.storage.get('private', row.inputKey);
       const oriented = await this.images.normalize(input);
-      const mask = await remover.removeBackground({ image: oriented.data, model: toCatalogModel(model) });
+      const mask = await remover.removeBackground({ image: oriented.data, model: catalogModel });
       const cutout = await this.images.applyAlphaMask(oriented.data, mask);
       const options = row.options as unknown as StoredRemovalOptions;
       const maxSide = row.testMode ? this.config.TEST_MODE_MAX_SIDE : (model.maxResolution ?? undefined);
@@ -70,15 +71,4 @@ export class RemoveBackgroundHandler {
       return 'failed';
     }
   }
-}
-
-export function toCatalogModel(model: AiModel): CatalogModel {
-  return {
-    modelKey: model.modelKey,
-    appId: model.appId,
-    provider: model.provider,
-    providerModel: model.providerModel,
-    capabilities: (model.capabilities ?? {}) as Record<string, unknown>,
-    maxResolution: model.maxResolution,
-  };
 }
