@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AiProviderRegistry, CatalogModel, ModelAvailability } from '@app/ai-providers';
+import { AiProviderRegistry, ModelAvailability, toCatalogModel } from '@app/ai-providers';
 import { DomainError, NotFoundError } from '@app/common';
 import { AiModel, PrismaService, UserTier } from '@app/prisma';
 import { AVATAR_APP_ID, tierAllows } from './avatar-creator.constants';
-import { capabilitiesOf } from './avatar-generation-params';
 
 /** A catalogue row with who serves it in this deployment (after AI_PROVIDER_MAP). */
 export interface CatalogEntry {
@@ -68,17 +67,6 @@ export class AvatarCatalogService {
     if (!cheapest) throw unavailable(null);
     return cheapest.model;
   }
-}
-
-export function toCatalogModel(model: AiModel): CatalogModel {
-  return {
-    modelKey: model.modelKey,
-    appId: model.appId,
-    provider: model.provider,
-    providerModel: model.providerModel,
-    capabilities: capabilitiesOf(model),
-    maxResolution: model.maxResolution,
-  };
 }
 
 function unavailable(modelKey: string | null): DomainError {

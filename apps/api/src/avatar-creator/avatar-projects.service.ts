@@ -93,8 +93,10 @@ export class AvatarProjectsService {
    */
   async delete(userId: string, projectId: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const project = await tx.avatarProject.findFirst({ where: { id: projectId, userId }, select: { id: true } });
-      if (!project) throw new NotFoundError('Project');
+      // FOR UPDATE waits for transactions adding rows under lockOwned(), so the settle below sees their rows.
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM avatar_projects WHERE id = ${projectId}::uuid AND user_id = ${userId}::uuid FOR UPDATE`;
+      if (locked.length === 0) throw new NotFoundError('Project');
       const inFlight = await tx.avatarGeneration.updateManyAndReturn({
         where: { projectId, status: { in: ['QUEUED', 'PROCESSING'] } },
         data: { status: 'FAILED', errorCode: 'PROJECT_DELETED', errorMessage: 'The project was deleted', completedAt: new Date() },

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { AiProviderRegistry, CatalogModel, ProviderError } from '@app/ai-providers';
+import { AiProviderRegistry, ProviderError, toCatalogModel } from '@app/ai-providers';
 import { isDomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { ImagesService } from '@app/images';
@@ -127,18 +127,6 @@ export class GenerateAvatarJob {
       this.logger.warn({ err, generationId: generation.id }, 'could not remove the output of an already settled generation');
     });
   }
-}
-
-function toCatalogModel(model: AiModel): CatalogModel {
-  const caps = model.capabilities;
-  return {
-    modelKey: model.modelKey,
-    appId: model.appId,
-    provider: model.provider,
-    providerModel: model.providerModel,
-    capabilities: caps && typeof caps === 'object' && !Array.isArray(caps) ? (caps as Record<string, unknown>) : {},
-    maxResolution: model.maxResolution,
-  };
 }
 
 /** Provider errors say whether they are transient; other domain errors are permanent; unknown errors are retried. */
