@@ -4,25 +4,33 @@ import { AiModel, PrismaService, QualityTier } from '@app/prisma';
 
 export const APP_ID = 'background-remover';
 
+/** The catalogue changes on deploys (seed) or by an operator: a few seconds of staleness is fine for reads. */
+const CACHE_TTL_MS = 5_000;
+
 /** Quality tiers come from the seeded AI model catalogue, never from code. */
 @Injectable()
 export class RemovalCatalogService {
+  private cache: { models: AiModel[]; until: number } | null = null;
+
   constructor(private readonly prisma: PrismaService) {}
 
   async listTiers(): Promise<AiModel[]> {
+    if (this.cache && this.cache.until > Date.now()) return this.cache.models;
     const models = await this.prisma.aiModel.findMany({
       where: { appId: APP_ID, enabled: true, qualityTier: { not: null } },
       orderBy: [{ sortOrder: 'asc' }, { creditCost: 'asc' }],
     });
-    if (models.length === 0) throw catalogEmpty();
+    if (models.length === 0) {
+      this.cache = null;
+      throw catalogEmpty();
+    }
+    this.cache = { models, until: Date.now() + CACHE_TTL_MS };
     return models;
   }
 
   async modelForTier(tier: QualityTier): Promise<AiModel> {
-    const model = await this.prisma.aiModel.findFirst({ where: { appId: APP_ID, enabled: true, qualityTier: tier } });
+    const model = (await this.listTiers()).find((m) => m.qualityTier === tier);
     if (model) return model;
-    const any = await this.prisma.aiModel.count({ where: { appId: APP_ID, enabled: true } });
-    if (any === 0) throw catalogEmpty();
     throw new DomainError('VALIDATION_FAILED', `The ${tier} tier is not available`, {
       fields: [{ field: 'tier', errors: [`tier ${tier} is not offered`] }],
     });
