@@ -20,6 +20,11 @@ export async function setup(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  const admin = new Client({ connectionString: `${postgresBaseUrl}/postgres` });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${TEST_DB_NAME} WITH (FORCE)`);
+  await admin.end();
+
   const redis = new Redis(testEnv.REDIS_URL!);
   const keys = await redis.keys(`${testEnv.QUEUE_PREFIX}:*`);
   if (keys.length) await redis.del(...keys);

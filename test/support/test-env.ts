@@ -10,7 +10,8 @@ process.env.VITEST_RUN_ID = pid;
 
 const pgBase = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 
-export const TEST_DB_NAME = 'lumiku_test';
+/** Per run, so two suites on one machine never drop each other's database. */
+export const TEST_DB_NAME = `lumiku_test_${pid}`;
 
 export const testEnv: Record<string, string> = {
   NODE_ENV: 'test',
