@@ -3,8 +3,6 @@ import type { UserTier } from '@app/prisma';
 /** Catalogue app id of Avatar Creator models (ai_models.app_id). */
 export const AVATAR_APP_ID = 'avatar-creator';
 
-/** Ledger reference type of a generation charge/refund; the reference id is the generation id. */
-export const AVATAR_GENERATION_REFERENCE = 'avatar_generation';
 
 /** User tiers from lowest to highest: a user may use models whose tier is at most theirs. */
 export const TIER_ORDER: readonly UserTier[] = ['free', 'basic', 'pro', 'enterprise'];

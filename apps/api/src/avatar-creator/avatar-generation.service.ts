@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { NotFoundError } from '@app/common';
 import { AppConfig } from '@app/config';
-import { CreditsService } from '@app/credits';
+import { creditReference, CreditsService } from '@app/credits';
 import { JobName, JobProducer } from '@app/jobs';
 import { AvatarGeneration, Prisma, PrismaService } from '@app/prisma';
 import { AuthUser } from '../auth/auth.decorators';
 import { AvatarCatalogService } from './avatar-catalog.service';
-import { AVATAR_GENERATION_REFERENCE } from './avatar-creator.constants';
 import { toGenerationDto } from './avatar-creator.mappers';
 import { resolveGenerationParams } from './avatar-generation-params';
 import { AvatarProjectsService } from './avatar-projects.service';
@@ -63,11 +62,7 @@ export class AvatarGenerationService {
       const charged = await this.credits.charge(
         user.id,
         model.creditCost,
-        {
-          referenceType: AVATAR_GENERATION_REFERENCE,
-          referenceId: id,
-          description: `Avatar ${request.isPreview ? 'preview' : 'generation'} (${model.name})`,
-        },
+        creditReference.avatarGeneration(id, `Avatar ${request.isPreview ? 'preview' : 'generation'} (${model.name})`),
         tx,
       );
       return { generation: created, balance: charged.balance };
@@ -109,7 +104,7 @@ export class AvatarGenerationService {
         await this.credits.refund(
           generation.userId,
           generation.creditCharged,
-          { referenceType: AVATAR_GENERATION_REFERENCE, referenceId: generation.id, description: 'Avatar generation not queued' },
+          creditReference.avatarGeneration(generation.id, 'Avatar generation not queued'),
           tx,
         );
       });

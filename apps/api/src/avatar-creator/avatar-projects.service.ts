@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { afterCursor, NotFoundError, toPage } from '@app/common';
-import { CreditsService } from '@app/credits';
+import { creditReference, CreditsService } from '@app/credits';
 import { AvatarProject, Prisma, PrismaService } from '@app/prisma';
 import { StorageService } from '@app/storage';
 import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
-import { AVATAR_GENERATION_REFERENCE, PROJECT_PREVIEW_THUMBNAILS } from './avatar-creator.constants';
+import { PROJECT_PREVIEW_THUMBNAILS } from './avatar-creator.constants';
 import { toProjectDto } from './avatar-creator.mappers';
 import { projectStoragePrefix } from './avatar-storage-keys';
 import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
@@ -106,7 +106,7 @@ export class AvatarProjectsService {
         await this.credits.refund(
           userId,
           generation.creditCharged,
-          { referenceType: AVATAR_GENERATION_REFERENCE, referenceId: generation.id, description: 'Avatar generation cancelled: project deleted' },
+          creditReference.avatarGeneration(generation.id, 'Avatar generation cancelled: project deleted'),
           tx,
         );
       }

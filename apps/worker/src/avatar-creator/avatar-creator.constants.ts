@@ -2,8 +2,6 @@ import { buildKey } from '@app/storage';
 
 export const AVATAR_APP_ID = 'avatar-creator';
 
-/** Ledger reference type of a generation's charge and refund (the id is the generation id); same as the API's. */
-export const AVATAR_GENERATION_REFERENCE = 'avatar_generation';
 
 /** Longest side of generated thumbnails (WebP); the API uses the same size for uploads. */
 export const THUMBNAIL_SIZE = 256;

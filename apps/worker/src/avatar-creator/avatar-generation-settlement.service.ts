@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { CreditsService } from '@app/credits';
+import { creditReference, CreditsService } from '@app/credits';
 import { AvatarGeneration, Prisma, PrismaService } from '@app/prisma';
-import { AVATAR_APP_ID, AVATAR_GENERATION_REFERENCE } from './avatar-creator.constants';
+import { AVATAR_APP_ID } from './avatar-creator.constants';
 import { asObject } from './generation-params';
 
 export interface GenerationOutput {
@@ -109,11 +109,7 @@ export class AvatarGenerationSettlement {
       await this.credits.refund(
         generation.userId,
         generation.creditCharged,
-        {
-          referenceType: AVATAR_GENERATION_REFERENCE,
-          referenceId: generation.id,
-          description: `Avatar ${generation.isPreview ? 'preview' : 'generation'} failed (${failure.errorCode})`,
-        },
+        creditReference.avatarGeneration(generation.id, `Avatar ${generation.isPreview ? 'preview' : 'generation'} failed (${failure.errorCode})`),
         tx,
       );
       await tx.aiUsageLog.create({
@@ -143,7 +139,6 @@ function usageLog(
     durationMs: Math.max(0, Math.round(entry.durationMs)),
     status: entry.status,
     errorCode: entry.errorCode ?? null,
-    referenceType: AVATAR_GENERATION_REFERENCE,
-    referenceId: generation.id,
+    ...creditReference.avatarGeneration(generation.id),
   };
 }
