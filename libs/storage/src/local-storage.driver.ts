@@ -15,20 +15,13 @@ import {
   StorageDriver,
   StorageNotWritableError,
 } from './storage-driver';
+import { contentTooLarge, storedFileNotFound } from './storage-errors';
 
 /** Missing-object errors: absent file, a path component that is a file, or a key naming a directory. */
 const MISSING = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
 
 function isMissing(err: unknown): boolean {
   return err instanceof Error && 'code' in err && typeof err.code === 'string' && MISSING.has(err.code);
-}
-
-function notFound(): DomainError {
-  return new DomainError('NOT_FOUND', 'Stored file not found');
-}
-
-function tooLarge(maxBytes: number): DomainError {
-  return new DomainError('PAYLOAD_TOO_LARGE', `Content exceeds ${maxBytes} bytes`, { maxBytes });
 }
 
 /**
@@ -74,18 +67,18 @@ export class LocalStorageDriver implements StorageDriver {
     try {
       return await readFile(this.pathOf(area, key));
     } catch (err) {
-      throw isMissing(err) ? notFound() : err;
+      throw isMissing(err) ? storedFileNotFound() : err;
     }
   }
 
   async openReadStream(area: StorageArea, key: string): Promise<Readable> {
     // Open eagerly so a missing file is a NOT_FOUND here rather than a stream 'error' later.
     const handle = await open(this.pathOf(area, key), 'r').catch((err: unknown) => {
-      throw isMissing(err) ? notFound() : err;
+      throw isMissing(err) ? storedFileNotFound() : err;
     });
     if (!(await handle.stat()).isFile()) {
       await handle.close();
-      throw notFound();
+      throw storedFileNotFound();
     }
     return handle.createReadStream();
   }
@@ -158,7 +151,7 @@ export class LocalStorageDriver implements StorageDriver {
 }
 
 async function writeBuffer(tmp: string, data: Buffer, opts: PutOptions): Promise<number> {
-  if (opts.maxBytes !== undefined && data.length > opts.maxBytes) throw tooLarge(opts.maxBytes);
+  if (opts.maxBytes !== undefined && data.length > opts.maxBytes) throw contentTooLarge(opts.maxBytes);
   // flush: fsync before the rename, so a crash cannot leave an empty file under the final name.
   await writeFile(tmp, data, { flag: 'wx', flush: true });
   return data.length;
@@ -169,7 +162,7 @@ async function writeStream(tmp: string, data: Readable | NodeJS.ReadableStream, 
   const counter = new Transform({
     transform(chunk: Buffer | string, _encoding, callback) {
       size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-      if (opts.maxBytes !== undefined && size > opts.maxBytes) callback(tooLarge(opts.maxBytes));
+      if (opts.maxBytes !== undefined && size > opts.maxBytes) callback(contentTooLarge(opts.maxBytes));
       else callback(null, chunk);
     },
   });

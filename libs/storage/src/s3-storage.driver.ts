@@ -26,6 +26,7 @@ import {
   StorageDriver,
   StorageNotWritableError,
 } from './storage-driver';
+import { contentTooLarge, storedFileNotFound } from './storage-errors';
 
 /** What HeadObject / GetObject say about an object. */
 export interface S3ObjectInfo {
@@ -36,14 +37,6 @@ export interface S3ObjectInfo {
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
-
-function notFound(): DomainError {
-  return new DomainError('NOT_FOUND', 'Stored file not found');
-}
-
-function tooLarge(maxBytes: number): DomainError {
-  return new DomainError('PAYLOAD_TOO_LARGE', `Content exceeds ${maxBytes} bytes`, { maxBytes });
-}
 
 /**
  * Objects at <bucket>/<area prefix><key>, one bucket with two prefixes or one bucket per area. A PUT (and a
@@ -78,14 +71,14 @@ export class S3StorageDriver implements StorageDriver {
   async put(area: StorageArea, key: string, data: StorageBody, opts: PutOptions = {}): Promise<PutResult> {
     const target = { ...this.locate(area, key), ContentType: opts.contentType ?? contentTypeForKey(key) };
     if (!Buffer.isBuffer(data)) return { key, size: await this.upload(target, data, opts.maxBytes) };
-    if (opts.maxBytes !== undefined && data.length > opts.maxBytes) throw tooLarge(opts.maxBytes);
+    if (opts.maxBytes !== undefined && data.length > opts.maxBytes) throw contentTooLarge(opts.maxBytes);
     await this.client.send(new PutObjectCommand({ ...target, Body: data, ContentLength: data.length }));
     return { key, size: data.length };
   }
 
   async get(area: StorageArea, key: string): Promise<Buffer> {
     const object = await this.openObject(area, key);
-    if (!object) throw notFound();
+    if (!object) throw storedFileNotFound();
     const parts: Buffer[] = [];
     for await (const chunk of object.body) parts.push(chunk as Buffer);
     return Buffer.concat(parts);
@@ -96,12 +89,12 @@ export class S3StorageDriver implements StorageDriver {
    * stream before archiver reads them one by one: lazily opened, none holds a connection while it waits its turn.
    */
   async openReadStream(area: StorageArea, key: string): Promise<Readable> {
-    if (!(await this.head(area, key))) throw notFound();
+    if (!(await this.head(area, key))) throw storedFileNotFound();
     const open = () => this.openObject(area, key);
     return Readable.from(
       (async function* () {
         const object = await open();
-        if (!object) throw notFound(); // deleted between the HEAD and the first read
+        if (!object) throw storedFileNotFound(); // deleted between the HEAD and the first read
         yield* object.body;
       })(),
       { objectMode: false },
@@ -199,7 +192,7 @@ export class S3StorageDriver implements StorageDriver {
     const counter = new Transform({
       transform(chunk: Buffer | string, _encoding, callback) {
         size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-        if (maxBytes !== undefined && size > maxBytes) callback(tooLarge(maxBytes));
+        if (maxBytes !== undefined && size > maxBytes) callback(contentTooLarge(maxBytes));
         else callback(null, chunk);
       },
     });
