@@ -105,6 +105,8 @@ export const configSchema = z
     PREVIEW_TTL_HOURS: int(24, 1),
     WEBHOOK_SIGNING_SECRET: z.string().min(16).default('dev-only-webhook-signing-secret'),
     WEBHOOK_TIMEOUT_MS: int(10_000, 100),
+    /** Allow webhooks to loopback/private addresses. Unset: allowed outside production only (SSRF guard). */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
 
     ENABLED_APPS: z
       .string()

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '@app/common';
+import { assertPublicHttpUrl, DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { creditReference, CreditsService, quotePrice, RemovalRefundService, splitEvenly, SubscriptionQuotaService } from '@app/credits';
 import { ImageInfo, ImagesService } from '@app/images';
@@ -96,6 +96,7 @@ export class RemovalService {
     uploadPrefix: string,
   ): Promise<{ batch: BackgroundRemovalBatch; payment: Payment }> {
     try {
+      if (req.webhookUrl) await assertPublicHttpUrl(req.webhookUrl, allowPrivateWebhooks(this.config));
       if (uploads.length === 0) {
         throw new DomainError('VALIDATION_FAILED', 'Send at least one image in `images`', {
           fields: [{ field: 'images', errors: ['at least one image is required'] }],
@@ -227,6 +228,10 @@ export class RemovalService {
   private expiry(): Date {
     return new Date(Date.now() + this.config.RETENTION_DAYS * 24 * 3600_000);
   }
+}
+
+export function allowPrivateWebhooks(config: AppConfig): boolean {
+  return config.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? config.NODE_ENV !== 'production';
 }
 
 /** Keeps a display name only: no path, no control characters, bounded length. */

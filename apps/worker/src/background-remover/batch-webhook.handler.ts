@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { assertPublicHttpUrl } from '@app/common';
 import { AppConfig } from '@app/config';
 import { JobName, JobPayloads } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
@@ -23,6 +24,8 @@ export class BatchWebhookHandler {
   async handle(payload: JobPayloads['deliver-batch-webhook']): Promise<string> {
     const batch = await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: payload.batchId } });
     if (!batch?.webhookUrl) return 'no webhook';
+    // Re-checked at delivery: the name may resolve elsewhere now than when the batch was accepted.
+    await assertPublicHttpUrl(batch.webhookUrl, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? this.config.NODE_ENV !== 'production');
     const body = JSON.stringify({
       event: 'background-remover.batch.finished',
       batch: {
