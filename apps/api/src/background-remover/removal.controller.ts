@@ -61,7 +61,7 @@ export class RemovalController {
     const key = this.idempotency.parseKey(idempotencyKey);
     const parsed = await this.uploads.bufferFiles(request, ['image']);
     const file = parsed.files[0];
-    if (!file || parsed.files.length > 1) {
+    if (!file) {
       throw new DomainError('VALIDATION_FAILED', 'Send exactly one file in the `image` field', { fields: [{ field: 'image', errors: ['exactly one image is required'] }] });
     }
     const dto = await validateDto(RemovalOptionsDto, parsed.fields);

@@ -43,9 +43,16 @@ export class MultipartUploadService {
     private readonly storage: StorageService,
   ) {}
 
-  async bufferFiles(request: FastifyRequest, allowedFields: string[]): Promise<ParsedMultipart<BufferedFile>> {
+  /** For single-image endpoints: at most `maxFiles` files are read into memory; one more is rejected unread. */
+  async bufferFiles(request: FastifyRequest, allowedFields: string[], maxFiles = 1): Promise<ParsedMultipart<BufferedFile>> {
     const files: BufferedFile[] = [];
     const parsed = await this.parse(request, allowedFields, async (part, hash) => {
+      if (files.length >= maxFiles) {
+        part.file.resume();
+        throw new DomainError('VALIDATION_FAILED', `Send at most ${maxFiles} file${maxFiles === 1 ? '' : 's'} in ${allowedFields.join(' or ')}`, {
+          fields: [{ field: part.fieldname, errors: ['too many files'] }],
+        });
+      }
       const data = await part.toBuffer();
       hash.update(data);
       files.push({ field: part.fieldname, filename: part.filename, declaredMimetype: part.mimetype, size: data.length, data });
