@@ -39,7 +39,7 @@ async function main() {
   const n = Number(process.env.BENCH_IMAGES ?? 200);
   const [w, h] = (process.env.BENCH_SIZE ?? '640x480').split('x').map(Number);
   const images = await Promise.all(Array.from({ length: n }, (_, i) => productPhoto(w, h, i)));
-  const env = benchEnv('pipeline', { PORT: '3293', WORKER_CONCURRENCY: '1' });
+  const env = benchEnv('pipeline', { PORT: '3293', WORKER_CONCURRENCY: '1', UPLOAD_MAX_FILES: String(Math.max(n, 100)) });
   prepareDatabase(env);
   const baselineMs = await inProcess(env, images);
 
