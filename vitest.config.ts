@@ -24,8 +24,22 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/reliability/**', 'node_modules/**'],
           globalSetup: ['test/support/global-setup.ts'],
           env: testEnv,
+        },
+      },
+      {
+        // Real api/worker processes from dist/ under faults (kill -9, Redis/PostgreSQL loss, SIGTERM, bad input).
+        // Each scenario has its own database, queue prefix, storage root (and Redis where it stops one).
+        extends: true,
+        resolve: { alias },
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          globalSetup: ['test/reliability/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 90_000,
         },
       },
     ],

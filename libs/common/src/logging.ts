@@ -20,6 +20,36 @@ export const REDACT_PATHS = [
   'err.httpRequest.headers.authorization',
 ];
 
+/** Query parameters whose value is a credential, by name; and any value shaped like a JWT, whatever its name. */
+const SECRET_PARAM = /token|password|passwd|secret|api[_-]?key|signature|authorization|jwt|session/i;
+const JWT_LIKE = /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/;
+
+/**
+ * A request URL fit for a log line: credentials a client put in the query string (`?access_token=…`) are replaced.
+ * The API never reads them there, but a misbehaving client must not get its bearer token written to the logs.
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      const name = pair.slice(0, eq);
+      let value = pair.slice(eq + 1);
+      try {
+        value = decodeURIComponent(value.replace(/\+/g, ' '));
+      } catch {
+        /* keep it raw */
+      }
+      return SECRET_PARAM.test(name) || JWT_LIKE.test(value) ? `${name}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, q)}?${query}`;
+}
+
 export function loggerParams(opts: { level: string; pretty?: boolean; http?: boolean }): Params {
   return {
     pinoHttp: {
@@ -34,7 +64,7 @@ export function loggerParams(opts: { level: string; pretty?: boolean; http?: boo
       // The exception filter already logged real errors with their stack; drop pino-http's synthetic one.
       customErrorObject: (_req, _res, _err, loggable: Record<string, unknown>) => ({ ...loggable, err: undefined }),
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
       },
       ...(opts.pretty ? { transport: { target: 'pino-pretty' } } : {}),
     },

@@ -23,7 +23,9 @@ export function mapPrismaError(err: unknown): DomainError | undefined {
       case 'P2025':
         return new DomainError('NOT_FOUND', 'Record not found');
       default:
-        return CONNECTION_ERROR_CODES.has(err.code) ? databaseUnavailable() : undefined;
+        // Prisma 7 driver adapters report a lost connection (e.g. 57P01, backend terminated) as a request error
+        // (P2010 raw, P2039 model query …) carrying the PostgreSQL code in meta.driverAdapterError.
+        return CONNECTION_ERROR_CODES.has(err.code) || PG_CONNECTION_ERRORS.has(driverAdapterCode(err) ?? '') ? databaseUnavailable() : undefined;
     }
   }
   if (err instanceof Prisma.PrismaClientInitializationError) return databaseUnavailable();
@@ -31,10 +33,19 @@ export function mapPrismaError(err: unknown): DomainError | undefined {
   for (const code of [e?.code, e?.cause?.code]) {
     if (typeof code === 'string' && PG_CONNECTION_ERRORS.has(code)) return databaseUnavailable();
   }
+  // node-postgres errors without a code: a connection that dropped mid-query, or a pooled client that already had.
+  if (err instanceof Error && /^(Connection terminated unexpectedly|Client has encountered a connection error and is not queryable)/.test(err.message)) {
+    return databaseUnavailable();
+  }
   if (err instanceof Error && /relation .* does not exist|column .* does not exist/i.test(err.message)) {
     return schemaNotMigrated();
   }
   return undefined;
+}
+
+function driverAdapterCode(err: InstanceType<typeof Prisma.PrismaClientKnownRequestError>): string | undefined {
+  const cause = (err.meta as { driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined)?.driverAdapterError?.cause;
+  return typeof cause?.originalCode === 'string' ? cause.originalCode : undefined;
 }
 
 /** True when the error is a unique-constraint violation (Prisma P2002 or raw Postgres 23505). */

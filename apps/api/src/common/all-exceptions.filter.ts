@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { redactUrl } from '@app/common';
 import { toErrorResponse } from './error-response';
 
 @Catch()
@@ -17,9 +18,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
 export function sendError(reply: FastifyReply, request: FastifyRequest, exception: unknown, logger: Logger): void {
   const { body, headers, unexpected } = toErrorResponse(exception, String(request.id));
   if (unexpected) {
-    logger.error({ err: exception, requestId: request.id, method: request.method, url: request.url }, 'unhandled error');
+    logger.error({ err: exception, requestId: request.id, method: request.method, url: redactUrl(request.url) }, 'unhandled error');
   } else if (body.statusCode >= 500) {
-    logger.warn({ requestId: request.id, code: body.code, url: request.url }, body.message);
+    logger.warn({ requestId: request.id, code: body.code, url: redactUrl(request.url) }, body.message);
   }
   if (body.statusCode === 429 && !reply.getHeader('retry-after')) {
     const named = Object.entries(reply.getHeaders()).find(([k]) => k.startsWith('retry-after-'));

@@ -1,0 +1,259 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import type { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noisy, pngWithDeclaredSize, sharp, solid } from '../../libs/images/src/testing/test-images';
+import { Deployment, waitFor } from '../support/deployment';
+import { productPhoto } from '../support/images';
+import { expectLiveError, image, LiveClient, LiveResponse, LiveUser, signTestJwt } from '../support/live-http';
+import { MultipartFile } from '../support/multipart';
+import { expectNoSecretsInLogs } from './secrets';
+
+/**
+ * Scenario 7: a corpus of bad input against the real api process. Every case is a 4xx in the error contract with a
+ * code; afterwards the attacker was charged nothing, owns no job/batch/generation row and no stored upload, and the
+ * api is healthy on the same PID. Upload limits are set small so "oversize" and "too many files" are cheap.
+ */
+const MAX_BYTES = 256 * 1024;
+const MAX_FILES = 4;
+const AVATAR = '/api/apps/avatar-creator';
+
+/** GET with the path sent byte for byte (fetch would normalise `..` away before it left the client). */
+function rawGet(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<LiveResponse> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method: 'GET', path, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+        resolve({ status: res.statusCode!, headers: h, text, body });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A baseline JPEG whose SOF0 header declares width×height (the scan data is whatever follows). */
+function jpegWithDeclaredSize(jpeg: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(jpeg);
+  for (let i = 2; i < out.length - 9; i++) {
+    if (out[i] === 0xff && (out[i + 1] === 0xc0 || out[i + 1] === 0xc2)) {
+      out.writeUInt16BE(height, i + 5);
+      out.writeUInt16BE(width, i + 7);
+      return out;
+    }
+  }
+  throw new Error('no SOF marker');
+}
+
+interface Case {
+  name: string;
+  send: () => Promise<LiveResponse>;
+  status: number | number[];
+  code: string | RegExp;
+  /** Extra check on the answer (e.g. that no file content leaked). */
+  also?: (res: LiveResponse) => void;
+}
+
+describe('bad-input corpus', () => {
+  const dep = new Deployment('badinput', {
+    env: { UPLOAD_MAX_BYTES: String(MAX_BYTES), UPLOAD_MAX_FILES: String(MAX_FILES), UPLOAD_MAX_TOTAL_BYTES: String(4 * MAX_BYTES) },
+  });
+  let api: Awaited<ReturnType<Deployment['startApi']>>;
+  let http: LiveClient;
+  let db: Client;
+  let attacker: LiveUser;
+  let victim: LiveUser;
+  const victimIds: Record<string, string> = {};
+  let pid: number;
+  const cases: Case[] = [];
+  const answers: { name: string; status: number; code: string }[] = [];
+
+  // Built before the api starts (it.each needs the list at collection time, the data arrives in beforeAll).
+  const files: Record<string, Buffer> = {};
+  const upload = (path: string, fields: Record<string, string>, parts: MultipartFile[]) => () => http.multipart(path, fields, parts, { token: attacker.token });
+  const remove = (data: () => Buffer, filename = 'photo.png', contentType = 'image/png', fields: Record<string, string> = { tier: 'basic' }) => () =>
+    http.multipart('/api/background-remover/remove', fields, [image(data(), 'image', filename, contentType)], { token: attacker.token });
+  const calc = (body: unknown) => () => http.post('/api/background-remover/pricing/calculate', { token: attacker.token, json: body });
+  const noLeak = (res: LiveResponse) => expect(res.text).not.toMatch(/root:x:0:0|DATABASE_URL|JWT_SECRET/);
+
+  cases.push(
+    { name: 'zero-byte file', send: remove(() => Buffer.alloc(0)), status: 415, code: 'UNSUPPORTED_IMAGE' },
+    { name: 'text renamed .png', send: remove(() => Buffer.from('just some text, not an image\n'.repeat(20))), status: 415, code: 'UNSUPPORTED_IMAGE' },
+    { name: 'truncated JPEG', send: remove(() => files.truncated!, 'cut.jpg', 'image/jpeg'), status: 422, code: 'UNDECODABLE_IMAGE' },
+    { name: 'PNG declaring 100000×100000', send: remove(() => pngWithDeclaredSize(100_000, 100_000)), status: 413, code: 'IMAGE_TOO_LARGE' },
+    { name: 'JPEG declaring 60000×60000', send: remove(() => files.hugeJpeg!, 'huge.jpg', 'image/jpeg'), status: 413, code: 'IMAGE_TOO_LARGE' },
+    {
+      name: 'SVG with script',
+      send: remove(() => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(document.cookie)</script><rect width="10" height="10"/></svg>'), 'x.png', 'image/svg+xml'),
+      status: 415,
+      code: 'UNSUPPORTED_IMAGE',
+    },
+    { name: 'PDF', send: remove(() => Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'), 'doc.pdf', 'application/pdf'), status: 415, code: 'UNSUPPORTED_IMAGE' },
+    { name: 'GIF', send: remove(() => files.gif!, 'anim.gif', 'image/gif'), status: 415, code: 'UNSUPPORTED_IMAGE' },
+    { name: `oversize file (> UPLOAD_MAX_BYTES=${MAX_BYTES})`, send: remove(() => files.oversize!), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { name: 'oversize file in a batch', send: () => upload('/api/background-remover/batch', { tier: 'basic' }, [image(files.ok!, 'images'), image(files.oversize!, 'images', 'big.png')])(), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { name: 'wrong multipart field (file instead of image)', send: () => upload('/api/background-remover/remove', { tier: 'basic' }, [image(files.ok!, 'file')])(), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'two files on /remove', send: () => upload('/api/background-remover/remove', { tier: 'basic' }, [image(files.ok!), image(files.ok!)])(), status: 400, code: 'VALIDATION_FAILED' },
+    {
+      name: `too many files in a batch (> UPLOAD_MAX_FILES=${MAX_FILES})`,
+      send: () => upload('/api/background-remover/batch', { tier: 'basic' }, Array.from({ length: MAX_FILES + 1 }, (_, i) => image(files.ok!, 'images', `f${i}.jpg`)))(),
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+    },
+    { name: 'batch with one bad file among good ones', send: () => upload('/api/background-remover/batch', { tier: 'basic' }, [image(files.ok!, 'images'), image(Buffer.from('%PDF-1.4'), 'images', 'x.pdf')])(), status: 415, code: 'UNSUPPORTED_IMAGE' },
+    { name: 'batch with no files', send: () => upload('/api/background-remover/batch', { tier: 'basic' }, [])(), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'JSON body on a multipart endpoint', send: () => http.post('/api/background-remover/remove', { token: attacker.token, json: { tier: 'basic', image: 'aGVsbG8=' } }), status: 415, code: /UNSUPPORTED_MEDIA_TYPE/ },
+    { name: 'pricing/calculate imageCount -5', send: calc({ tier: 'basic', imageCount: -5 }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'pricing/calculate imageCount 1e15', send: calc({ tier: 'basic', imageCount: 1e15 }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'pricing/calculate imageCount 2.5', send: calc({ tier: 'basic', imageCount: 2.5 }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'pricing/calculate imageCount "ten"', send: calc({ tier: 'basic', imageCount: 'ten' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'pricing/calculate unknown tier', send: calc({ tier: 'ultra', imageCount: 2 }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove unknown tier', send: remove(() => files.ok!, 'p.jpg', 'image/jpeg', { tier: 'ultra' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: "/remove tier with SQL (basic' OR '1'='1)", send: remove(() => files.ok!, 'p.jpg', 'image/jpeg', { tier: "basic' OR '1'='1" }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'bgColor with SQL', send: remove(() => files.ok!, 'p.jpg', 'image/jpeg', { tier: 'basic', bgColor: "#ffffff'; DROP TABLE users; --" }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'bgColor with <script>', send: remove(() => files.ok!, 'p.jpg', 'image/jpeg', { tier: 'basic', bgColor: '<script>alert(1)</script>' }), status: 400, code: 'VALIDATION_FAILED' },
+    {
+      name: 'generate with SQL in modelKey',
+      send: () => http.post(`${AVATAR}/projects/${victimIds.attackerProject}/avatars/generate`, { token: attacker.token, json: { prompt: 'a portrait', name: 'x', modelKey: "avatar-creator:flux-dev-base' OR 1=1 --" } }),
+      status: [400, 404],
+      code: /VALIDATION_FAILED|NOT_FOUND/,
+    },
+    { name: 'project name with <script> over the length limit', send: () => http.post(`${AVATAR}/projects`, { token: attacker.token, json: { name: `<script>alert(1)</script>${'x'.repeat(120)}` } }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'project with an unknown field (userId)', send: () => http.post(`${AVATAR}/projects`, { token: attacker.token, json: { name: 'ok', userId: victimIds.user } }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'malformed JSON body', send: () => http.post(`${AVATAR}/projects`, { token: attacker.token, body: '{"name": "unterminated', headers: { 'content-type': 'application/json' } }), status: 400, code: /BAD_REQUEST|VALIDATION_FAILED/ },
+    { name: 'JSON body over 1 MiB', send: () => http.post(`${AVATAR}/projects`, { token: attacker.token, json: { name: 'x', description: 'y'.repeat(1_200_000) } }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { name: "cursor with SQL (' OR 1=1 --)", send: () => http.get(`/api/background-remover/jobs?cursor=${encodeURIComponent("' OR 1=1 --")}`, { token: attacker.token }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'id that is not a uuid (1 OR 1=1)', send: () => http.get(`/api/background-remover/jobs/${encodeURIComponent('1 OR 1=1')}`, { token: attacker.token }), status: [400, 404], code: /VALIDATION_FAILED|NOT_FOUND/ },
+    { name: "project id that is not a uuid (' OR ''=')", send: () => http.get(`${AVATAR}/projects/${encodeURIComponent("' OR ''='")}`, { token: attacker.token }), status: [400, 404], code: /VALIDATION_FAILED|NOT_FOUND/ },
+    { name: 'invalid Idempotency-Key', send: () => http.multipart('/api/background-remover/remove', { tier: 'basic' }, [image(files.ok!)], { token: attacker.token, headers: { 'idempotency-key': 'bad key with spaces\t' } }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: "other user's job", send: () => http.get(`/api/background-remover/jobs/${victimIds.job}`, { token: attacker.token }), status: 404, code: 'NOT_FOUND' },
+    { name: "other user's batch", send: () => http.get(`/api/background-remover/batch/${victimIds.batch}`, { token: attacker.token }), status: 404, code: 'NOT_FOUND' },
+    { name: "other user's batch ZIP", send: () => http.get(`/api/background-remover/batch/${victimIds.batch}/download`, { token: attacker.token }), status: 404, code: 'NOT_FOUND' },
+    { name: "other user's project", send: () => http.get(`${AVATAR}/projects/${victimIds.project}`, { token: attacker.token }), status: 404, code: 'NOT_FOUND' },
+    {
+      name: "generate (paid) in other user's project",
+      send: () => http.post(`${AVATAR}/projects/${victimIds.project}/avatars/generate`, { token: attacker.token, json: { prompt: 'a portrait', name: 'x', width: 256, height: 256 } }),
+      status: 404,
+      code: 'NOT_FOUND',
+    },
+    { name: "delete other user's project", send: () => http.request('DELETE', `${AVATAR}/projects/${victimIds.project}`, { token: attacker.token }), status: 404, code: 'NOT_FOUND' },
+    { name: 'no bearer token', send: () => http.get('/api/background-remover/stats'), status: 401, code: 'UNAUTHORIZED' },
+    { name: 'token signed with another secret', send: () => http.get('/api/auth/me', { token: signTestJwt('not-the-secret-not-the-secret-000000', attacker.id) }), status: 401, code: 'UNAUTHORIZED' },
+    { name: 'storage: /storage/../../etc/passwd', send: () => rawGet(http.baseUrl, '/storage/../../etc/passwd'), status: 404, code: /NOT_FOUND/, also: noLeak },
+    { name: 'storage: %2e%2e%2f encoded', send: () => rawGet(http.baseUrl, '/storage/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd'), status: 404, code: /NOT_FOUND/, also: noLeak },
+    { name: 'storage: ..%2f mixed', send: () => rawGet(http.baseUrl, '/storage/..%2f..%2f..%2f..%2fetc/passwd'), status: 404, code: /NOT_FOUND/, also: noLeak },
+    { name: 'storage: double-encoded %252e%252e', send: () => rawGet(http.baseUrl, '/storage/%252e%252e/%252e%252e/etc/passwd'), status: 404, code: /NOT_FOUND/, also: noLeak },
+    { name: 'storage: backslash ..\\..\\', send: () => rawGet(http.baseUrl, '/storage/..%5c..%5c..%5cetc%5cpasswd'), status: 404, code: /NOT_FOUND/, also: noLeak },
+    { name: 'storage: private area input', send: () => rawGet(http.baseUrl, `/storage/../private/background-remover/${victimIds.user}/${victimIds.job}/input.jpg`), status: 404, code: /NOT_FOUND/, also: noLeak },
+    { name: 'storage: directory listing', send: () => rawGet(http.baseUrl, '/storage/background-remover/'), status: 404, code: /NOT_FOUND/ },
+    { name: 'storage: dotfile', send: () => rawGet(http.baseUrl, '/storage/.env'), status: 404, code: /NOT_FOUND/, also: noLeak },
+  );
+
+  beforeAll(async () => {
+    const photo = await productPhoto(160, 120);
+    files.ok = photo;
+    const jpeg = await noisy('jpeg', 300, 200);
+    files.truncated = jpeg.subarray(0, Math.floor(jpeg.length / 2));
+    files.hugeJpeg = jpegWithDeclaredSize(await solid('jpeg', 64, 48), 60_000, 60_000);
+    files.gif = await solid('gif', 16, 16);
+    files.oversize = await sharp({ create: { width: 500, height: 500, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+    expect(files.oversize.length).toBeGreaterThan(MAX_BYTES);
+
+    await dep.createDatabase();
+    api = await dep.startApi();
+    await dep.startWorker();
+    pid = api.pid;
+    http = new LiveClient(api.baseUrl);
+    db = await dep.db();
+    attacker = await http.register('attacker');
+    victim = await http.register('victim');
+    victimIds.user = victim.id;
+
+    // The victim owns a finished job, a batch and a project; the attacker owns a project (for the modelKey case).
+    const job = await http.multipart('/api/background-remover/remove', { tier: 'basic' }, [image(photo, 'image', 'v.jpg', 'image/jpeg')], { token: victim.token, headers: { prefer: 'wait=20' } });
+    expect(job.status, job.text).toBe(200);
+    victimIds.job = job.body.id;
+    const batch = await http.multipart('/api/background-remover/batch', { tier: 'basic' }, [image(photo, 'images'), image(photo, 'images')], { token: victim.token });
+    expect(batch.status, batch.text).toBe(202);
+    victimIds.batch = batch.body.id;
+    await waitFor('the victim batch', async () => (await http.get(`/api/background-remover/batch/${victimIds.batch}`, { token: victim.token })).body.status === 'COMPLETED', 30_000);
+    const project = await http.post(`${AVATAR}/projects`, { token: victim.token, json: { name: 'Private' } });
+    victimIds.project = project.body.id;
+    const own = await http.post(`${AVATAR}/projects`, { token: attacker.token, json: { name: 'Mine' } });
+    victimIds.attackerProject = own.body.id;
+    expect(cases.length).toBeGreaterThanOrEqual(20);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await dep.destroy();
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s → 4xx with a code', async (_name, c) => {
+    const res = await c.send();
+    const statuses = Array.isArray(c.status) ? c.status : [c.status];
+    expectLiveError(res, (s) => statuses.includes(s), c.code);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    c.also?.(res);
+    answers.push({ name: c.name, status: res.status, code: res.body.code });
+  });
+
+  it('SQL/JS in a free-text field is stored literally and harmlessly (not an error: it is just text)', async () => {
+    const name = "Robert'); DROP TABLE users;-- <script>alert(1)</script>";
+    const created = await http.post(`${AVATAR}/projects`, { token: attacker.token, json: { name } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.headers.get('content-type')).toMatch(/^application\/json/);
+    const read = await http.get(`${AVATAR}/projects/${created.body.id}`, { token: attacker.token });
+    expect(read.body.name).toBe(name);
+    expect((await db.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(2);
+    await http.request('DELETE', `${AVATAR}/projects/${created.body.id}`, { token: attacker.token });
+  });
+
+  it('afterwards: nothing charged, no job/batch/generation row, no stored upload, same healthy process', async () => {
+    expect(answers.length, 'every corpus case ran').toBe(cases.length);
+    const money = await db.query(`SELECT credit_balance FROM users WHERE id = $1`, [attacker.id]);
+    expect(money.rows[0].credit_balance).toBe(100);
+    const ledger = await db.query(`SELECT kind, amount FROM credit_transactions WHERE user_id = $1`, [attacker.id]);
+    expect(ledger.rows).toEqual([{ kind: 'GRANT', amount: 100 }]);
+    const rows = await db.query(
+      `SELECT (SELECT count(*) FROM background_removal_jobs WHERE user_id = $1)::int AS jobs,
+              (SELECT count(*) FROM background_removal_batches WHERE user_id = $1)::int AS batches,
+              (SELECT count(*) FROM avatar_generations WHERE user_id = $1)::int AS generations,
+              (SELECT count(*) FROM idempotency_keys WHERE user_id = $1)::int AS idempotency`,
+      [attacker.id],
+    );
+    expect(rows.rows[0]).toEqual({ jobs: 0, batches: 0, generations: 0, idempotency: 0 });
+    // The victim's data is untouched.
+    const victimRows = await db.query(`SELECT count(*)::int AS n FROM avatar_projects WHERE user_id = $1`, [victim.id]);
+    expect(victimRows.rows[0].n).toBe(1);
+    // Rejected uploads were not left in private storage.
+    const dir = join(dep.env.STORAGE_ROOT!, 'private', 'background-remover', attacker.id);
+    const leftFiles = existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name)) : [];
+    expect(leftFiles).toEqual([]);
+
+    const health = await http.get('/api/health');
+    expect(health.status).toBe(200);
+    expect(api.running).toBe(true);
+    expect(api.pid).toBe(pid);
+    const byStatus: Record<number, number> = {};
+    for (const a of answers) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
+    console.log(`[bad-input] ${answers.length} cases → ${JSON.stringify(byStatus)}; api pid ${pid} healthy`);
+  });
+
+  it('wrote no bearer token or password to the logs', async () => {
+    await Promise.all(dep.processes.map((p) => p.stop('SIGTERM')));
+    expectNoSecretsInLogs(dep.logs(), [attacker, victim]);
+  });
+});
