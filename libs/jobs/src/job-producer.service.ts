@@ -25,6 +25,10 @@ export class JobProducer {
       [QueueName.AvatarGeneration]: avatarGeneration,
       [QueueName.Maintenance]: maintenance,
     };
+    // Without a listener, every failed reconnect while Redis is down prints a raw stack trace to stderr.
+    for (const queue of Object.values(this.queues)) {
+      queue.on('error', (err: Error) => this.logger.warn({ queue: queue.name, err: err.message }, 'queue connection error'));
+    }
   }
 
   queue(name: QueueName): Queue {

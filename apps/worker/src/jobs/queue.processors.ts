@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { AppConfig } from '@app/config';
@@ -18,6 +18,9 @@ abstract class QueueConsumer extends WorkerHost implements OnApplicationBootstra
   onApplicationBootstrap(): void {
     // CPU-bound work scales by processes; keep per-process concurrency low (WORKER_CONCURRENCY).
     this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+    // Redis outages surface here on every reconnect attempt: one log line each instead of raw stack traces.
+    const logger = new Logger(this.constructor.name);
+    this.worker.on('error', (err: Error) => logger.warn({ err: err.message }, 'worker connection error'));
   }
 
   process(job: Job): Promise<unknown> {
