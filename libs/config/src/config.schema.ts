@@ -68,6 +68,8 @@ export const configSchema = z
     IMAGE_MAX_PIXELS: int(50_000_000, 1),
     IMAGE_MAX_DIMENSION: int(12_000, 16),
 
+    /** Turn rate limiting off only for benchmarks or behind a gateway that already limits. */
+    RATE_LIMIT_ENABLED: bool.default(true),
     RATE_LIMIT_USER_PER_MINUTE: int(600, 1),
     RATE_LIMIT_IP_PER_MINUTE: int(1200, 1),
     RATE_LIMIT_AUTH_PER_MINUTE: int(20, 1),

@@ -17,6 +17,7 @@ const userOf = (ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ user?:
  */
 export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
   return {
+    skipIf: () => !config.RATE_LIMIT_ENABLED,
     throttlers: [
       { name: 'default', ttl: MINUTE, limit: config.RATE_LIMIT_IP_PER_MINUTE },
       {
