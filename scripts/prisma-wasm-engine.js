@@ -8,7 +8,7 @@
  *   FILE --datasource JSON cli create-database             -> exit code
  *   FILE [--datamodels PATH]... [--datasource JSON]        -> JSON-RPC 2.0 server, one JSON object per line on stdin/stdout
  * The work is done by @prisma/schema-engine-wasm (Prisma's official WASM build of the same engine) over @prisma/adapter-pg.
- * PostgreSQL only. `schemaPush` (prisma db push) is rejected on purpose: this project only changes schemas via migrations.
+ * PostgreSQL only. `schemaPush` (Prisma's schema push) is rejected on purpose: this project only changes schemas via migrations.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -230,7 +230,7 @@ function serve(args) {
       if (stdout != null) await request('print', { content: stdout });
       return { exitCode };
     },
-    schemaPush: () => { throw new Error('`prisma db push` is not supported in this project: change prisma/schema.prisma and create a migration (npm run db:migrate:dev).'); },
+    schemaPush: () => { throw new Error('Schema push is not supported in this project: change prisma/schema.prisma and create a migration (npm run db:migrate:dev).'); },
     createDatabase: async (_e, p) => ({ databaseName: await createDatabase(p?.datasource?.url ?? args.datasource.url) }),
     listMigrationDirectories: async (_e, p) => ({
       migrations: fs.readdirSync(p.migrationsDirectoryPath, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort(),

@@ -13,9 +13,9 @@ const path = require('node:path');
 
 const args = process.argv.slice(2);
 
-// The project changes the database only through migrations; `db push` would bypass them (and drift checks).
+// The project changes the database only through migrations; a schema push would bypass them (and drift checks).
 if (args.some((a, i) => a === 'db' && args[i + 1] === 'push')) {
-  console.error('prisma: `db push` is not used in this project. Edit prisma/schema.prisma, then `npm run db:migrate:dev` to create a migration.');
+  console.error('prisma: schema push is not used in this project. Edit prisma/schema.prisma, then `npm run db:migrate:dev` to create a migration.');
   process.exit(1);
 }
 
