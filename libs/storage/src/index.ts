@@ -7,3 +7,4 @@ export * from './storage.module';
 export * from './s3-storage.driver';
 export * from './s3-storage.options';
 export * from './s3-public-delivery';
+export * from './storage-layout';

@@ -2,12 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { afterCursor, NotFoundError, toPage } from '@app/common';
 import { creditReference, CreditsService } from '@app/credits';
 import { AvatarProject, Prisma, PrismaService } from '@app/prisma';
-import { StorageService } from '@app/storage';
+import { StorageService, storageLayout } from '@app/storage';
 import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { PROJECT_PREVIEW_THUMBNAILS } from './avatar-creator.constants';
 import { toProjectDto } from './avatar-creator.mappers';
-import { projectStoragePrefix } from './avatar-storage-keys';
 import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
 
 /** Avatar count and the newest thumbnails, loaded with every project. */
@@ -113,7 +112,7 @@ export class AvatarProjectsService {
       await tx.avatarProject.delete({ where: { id: projectId } });
     });
     // Files after the commit: a failure here leaves unreachable files, never rows pointing at missing files.
-    const prefix = projectStoragePrefix(userId, projectId);
+    const prefix = storageLayout.avatar.projectPrefix(userId, projectId);
     try {
       await this.storage.deletePrefix('public', prefix);
     } catch (err) {

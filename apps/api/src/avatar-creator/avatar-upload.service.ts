@@ -6,13 +6,12 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@app/common';
 import { ImagesService } from '@app/images';
 import { PrismaService } from '@app/prisma';
-import { StorageService } from '@app/storage';
+import { StorageService, storageLayout } from '@app/storage';
 import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
 import { flattenErrors } from '../common/validation';
 import { AvatarProjectsService } from './avatar-projects.service';
 import { THUMBNAIL_SIZE, UPLOAD_MAX_SIDE } from './avatar-creator.constants';
 import { toAvatarDto } from './avatar-creator.mappers';
-import { avatarAssetKeys } from './avatar-storage-keys';
 import { AvatarDto, UploadAvatarFieldsDto } from './dto/avatar.dto';
 
 const IMAGE_FIELD = 'image';
@@ -50,7 +49,7 @@ export class AvatarUploadService {
     const thumbnail = await this.images.thumbnail(png, { size: THUMBNAIL_SIZE, format: 'webp' });
 
     const avatarId = randomUUID();
-    const keys = avatarAssetKeys(userId, projectId, avatarId);
+    const keys = storageLayout.avatar.assetKeys(userId, projectId, avatarId);
     await this.storage.put('public', keys.image, png, { contentType: 'image/png' });
     await this.storage.put('public', keys.thumbnail, thumbnail, { contentType: 'image/webp' });
     try {

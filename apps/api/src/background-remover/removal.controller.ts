@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@app/common';
 import { CreditsService } from '@app/credits';
 import { QualityTier } from '@app/prisma';
+import { storageLayout } from '@app/storage';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { IdempotencyService, StoredResponse } from '../common/idempotency/idempotency.service';
 import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
@@ -112,7 +113,7 @@ export class RemovalController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
     const key = this.idempotency.parseKey(idempotencyKey);
-    const uploadPrefix = `background-remover/${user.id}/uploads/${randomUUID()}`;
+    const uploadPrefix = storageLayout.removal.uploadsPrefix(user.id, randomUUID());
     const parsed = await this.uploads.storeFiles(request, ['images', 'images[]'], uploadPrefix);
     const testMode = query.test === true;
     let dto: BatchOptionsDto;

@@ -6,7 +6,7 @@ import { creditReference, CreditsService, quotePrice, RemovalRefundService, spli
 import { ImageInfo, ImagesService } from '@app/images';
 import { JobName, JobProducer, StoredRemovalOptions } from '@app/jobs';
 import { AiModel, BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
-import { StorageService } from '@app/storage';
+import { StorageService, storageLayout } from '@app/storage';
 import type { BufferedFile, StoredUpload } from '../common/uploads/multipart-upload.service';
 import { RemovalCatalogService } from './removal-catalog.service';
 import { SubscriptionService } from './subscription.service';
@@ -52,7 +52,7 @@ export class RemovalService {
     const info = await this.images.inspect(file.data);
     const model = await this.catalog.modelForTier(req.tier);
     const jobId = randomUUID();
-    const inputKey = `background-remover/${req.userId}/${jobId}/input.${EXTENSION[info.format]}`;
+    const inputKey = storageLayout.removal.input(req.userId, jobId, EXTENSION[info.format]);
     await this.storage.put('private', inputKey, file.data, { contentType: `image/${info.format}` });
 
     let created: { job: BackgroundRemovalJob; payment: Payment };

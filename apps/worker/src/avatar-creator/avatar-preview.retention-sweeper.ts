@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '@app/prisma';
-import { StorageService } from '@app/storage';
+import { StorageService, storageLayout } from '@app/storage';
 import { RetentionSweeper } from '../maintenance/retention-sweeper';
-import { generationPrefix } from './avatar-creator.constants';
 
 const BATCH = 200;
 
@@ -34,7 +33,7 @@ export class AvatarPreviewRetentionSweeper implements RetentionSweeper {
         const { count } = await this.prisma.avatarGeneration.deleteMany({ where: { id: preview.id, ...expired } });
         if (count !== 1) continue;
         removed++;
-        await this.storage.deletePrefix('public', generationPrefix(preview)).catch((err: unknown) => {
+        await this.storage.deletePrefix('public', storageLayout.avatar.assetPrefix(preview.userId, preview.projectId, preview.id)).catch((err: unknown) => {
           this.logger.warn({ err, generationId: preview.id }, 'expired preview deleted but its files could not be removed');
         });
       }

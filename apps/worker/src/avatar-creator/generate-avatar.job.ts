@@ -6,9 +6,9 @@ import { AppConfig } from '@app/config';
 import { ImagesService } from '@app/images';
 import { JobName, JobPayloads } from '@app/jobs';
 import { AiModel, AvatarGeneration, mapPrismaError, PrismaService } from '@app/prisma';
-import { StorageService } from '@app/storage';
+import { StorageService, storageLayout } from '@app/storage';
 import { JobHandler } from '../jobs/job-handler.decorator';
-import { generationOutputKeys, generationPrefix, THUMBNAIL_SIZE } from './avatar-creator.constants';
+import { THUMBNAIL_SIZE } from './avatar-creator.constants';
 import { AvatarGenerationSettlement, GenerationOutput } from './avatar-generation-settlement.service';
 import { readStoredParams } from './generation-params';
 
@@ -104,7 +104,7 @@ export class GenerateAvatarJob {
     });
     const png = await this.images.normalize(data);
     const thumbnail = await this.images.thumbnail(png.data, { size: THUMBNAIL_SIZE, format: 'webp' });
-    const keys = generationOutputKeys(generation);
+    const keys = storageLayout.avatar.assetKeys(generation.userId, generation.projectId, generation.id);
     await this.storage.put('public', keys.image, png.data, { contentType: 'image/png' });
     await this.storage.put('public', keys.thumbnail, thumbnail, { contentType: 'image/webp' });
     return {
@@ -123,7 +123,7 @@ export class GenerateAvatarJob {
   private async discardUnclaimedOutput(generation: AvatarGeneration, imageKey: string): Promise<void> {
     const current = await this.prisma.avatarGeneration.findUnique({ where: { id: generation.id }, select: { outputKey: true } });
     if (current?.outputKey === imageKey) return;
-    await this.storage.deletePrefix('public', generationPrefix(generation)).catch((err: unknown) => {
+    await this.storage.deletePrefix('public', storageLayout.avatar.assetPrefix(generation.userId, generation.projectId, generation.id)).catch((err: unknown) => {
       this.logger.warn({ err, generationId: generation.id }, 'could not remove the output of an already settled generation');
     });
   }

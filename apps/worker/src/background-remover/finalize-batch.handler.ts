@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ZipArchive } from 'archiver';
 import { JobName, JobPayloads, JobProducer } from '@app/jobs';
 import { BatchStatus, PrismaService } from '@app/prisma';
-import { StorageService } from '@app/storage';
+import { StorageService, storageLayout } from '@app/storage';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { webhookJobId } from './removal-settlement.service';
 
@@ -31,7 +31,7 @@ export class FinalizeBatchHandler {
     });
     let zipKey: string | null = null;
     if (succeeded.length > 0) {
-      zipKey = `background-remover/${batch.userId}/batches/${batch.id}/lumiku-batch-${batch.id}.zip`;
+      zipKey = storageLayout.removal.batchZip(batch.userId, batch.id);
       await this.writeZip(zipKey, succeeded);
     }
     const status: BatchStatus = batch.failedItems === 0 ? 'COMPLETED' : succeeded.length === 0 ? 'FAILED' : 'PARTIAL';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@app/prisma';
-import { StorageService } from '@app/storage';
+import { StorageService, storageLayout } from '@app/storage';
 import type { RetentionSweeper } from '../maintenance/retention-sweeper';
 
 const BATCH = 200;
@@ -25,7 +25,7 @@ export class RemovalRetentionSweeper implements RetentionSweeper {
       });
       if (jobs.length === 0) break;
       for (const job of jobs) {
-        await this.storage.deletePrefix('public', `background-remover/${job.userId}/${job.id}`);
+        await this.storage.deletePrefix('public', storageLayout.removal.jobPrefix(job.userId, job.id));
         await this.storage.delete('private', job.inputKey);
       }
       await this.prisma.backgroundRemovalJob.updateMany({

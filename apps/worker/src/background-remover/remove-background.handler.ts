@@ -6,7 +6,7 @@ import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
 import { JobName, JobPayloads, StoredRemovalOptions } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
-import { StorageService } from '@app/storage';
+import { StorageService, storageLayout } from '@app/storage';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { RemovalSettlementService } from './removal-settlement.service';
 
@@ -53,14 +53,14 @@ export class RemoveBackgroundHandler {
       });
       const thumbnail = await this.images.thumbnail(output.data, { size: 256, format: 'webp' });
 
-      const dir = `background-remover/${row.userId}/${row.id}`;
-      const outputKey = `${dir}/output.${output.extension}`;
+      const outputKey = storageLayout.removal.output(row.userId, row.id, output.extension);
+      const thumbnailKey = storageLayout.removal.thumbnail(row.userId, row.id);
       await this.storage.put('public', outputKey, output.data, { contentType: output.contentType });
-      await this.storage.put('public', `${dir}/thumbnail.webp`, thumbnail, { contentType: 'image/webp' });
+      await this.storage.put('public', thumbnailKey, thumbnail, { contentType: 'image/webp' });
       await this.settlement.succeed(row, {
         outputKey,
         outputUrl: this.storage.publicUrl(outputKey),
-        thumbnailUrl: this.storage.publicUrl(`${dir}/thumbnail.webp`),
+        thumbnailUrl: this.storage.publicUrl(thumbnailKey),
         outputFormat: output.extension,
         provider: providerId,
         processingMs: Date.now() - started,
