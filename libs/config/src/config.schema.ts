@@ -122,7 +122,12 @@ export const configSchema = z
     if (cfg.STORAGE_DRIVER === 's3') {
       for (const [path, message] of s3ConfigProblems(cfg)) ctx.addIssue({ code: 'custom', path: [path], message });
     }
-  });
+  })
+  // Defaults that depend on NODE_ENV are resolved here, once, so no caller repeats the rule.
+  .transform((cfg) => ({
+    ...cfg,
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: cfg.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? cfg.NODE_ENV !== 'production',
+  }));
 
 export type EnvConfig = z.infer<typeof configSchema>;
 

@@ -96,7 +96,7 @@ export class RemovalService {
     uploadPrefix: string,
   ): Promise<{ batch: BackgroundRemovalBatch; payment: Payment }> {
     try {
-      if (req.webhookUrl) await assertPublicHttpUrl(req.webhookUrl, allowPrivateWebhooks(this.config));
+      if (req.webhookUrl) await assertPublicHttpUrl(req.webhookUrl, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
       if (uploads.length === 0) {
         throw new DomainError('VALIDATION_FAILED', 'Send at least one image in `images`', {
           fields: [{ field: 'images', errors: ['at least one image is required'] }],
@@ -228,10 +228,6 @@ export class RemovalService {
   private expiry(): Date {
     return new Date(Date.now() + this.config.RETENTION_DAYS * 24 * 3600_000);
   }
-}
-
-export function allowPrivateWebhooks(config: AppConfig): boolean {
-  return config.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? config.NODE_ENV !== 'production';
 }
 
 /** Keeps a display name only: no path, no control characters, bounded length. */

@@ -25,7 +25,7 @@ export class BatchWebhookHandler {
     const batch = await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: payload.batchId } });
     if (!batch?.webhookUrl) return 'no webhook';
     // Re-checked at delivery: the name may resolve elsewhere now than when the batch was accepted.
-    await assertPublicHttpUrl(batch.webhookUrl, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? this.config.NODE_ENV !== 'production');
+    await assertPublicHttpUrl(batch.webhookUrl, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
     const body = JSON.stringify({
       event: 'background-remover.batch.finished',
       batch: {
