@@ -28,6 +28,11 @@ export const configSchema = z
 
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/lumiku'),
     DATABASE_POOL_SIZE: int(10, 1),
+    /**
+     * What to do when code inside an interactive transaction asks the pool for a second connection (a deadlock under
+     * load): `throw` (default outside production, so tests catch it), `warn` (default in production), `off`.
+     */
+    DATABASE_TX_GUARD: z.enum(['throw', 'warn', 'off']).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
     /** BullMQ key prefix: lets several deployments (or test runs) share one Redis. */
     QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('lumiku'),
@@ -65,6 +70,13 @@ export const configSchema = z
     UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024),
     UPLOAD_MAX_FILES: int(100, 1),
     UPLOAD_MAX_TOTAL_BYTES: int(500 * 1024 * 1024, 1024),
+    /**
+     * Paid uploads (remove, batch) being accepted at once per API process; more wait in a queue of
+     * UPLOAD_ADMISSION_QUEUE for at most UPLOAD_ADMISSION_WAIT_MS, the rest get 503 SERVER_BUSY + Retry-After.
+     */
+    UPLOAD_ADMISSION_CONCURRENCY: int(8, 1),
+    UPLOAD_ADMISSION_QUEUE: int(200, 0),
+    UPLOAD_ADMISSION_WAIT_MS: int(15_000, 0),
     IMAGE_MAX_PIXELS: int(50_000_000, 1),
     IMAGE_MAX_DIMENSION: int(12_000, 16),
 
@@ -127,6 +139,7 @@ export const configSchema = z
   .transform((cfg) => ({
     ...cfg,
     WEBHOOK_ALLOW_PRIVATE_TARGETS: cfg.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? cfg.NODE_ENV !== 'production',
+    DATABASE_TX_GUARD: cfg.DATABASE_TX_GUARD ?? (cfg.NODE_ENV === 'production' ? 'warn' : 'throw'),
   }));
 
 export type EnvConfig = z.infer<typeof configSchema>;

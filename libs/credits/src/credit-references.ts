@@ -7,9 +7,10 @@ import type { CreditReference } from './credits.service';
 export const creditReference = {
   removalJob: (jobId: string, description?: string): CreditReference => ({ referenceType: 'bg_removal_job', referenceId: jobId, description }),
   removalBatch: (batchId: string, description?: string): CreditReference => ({ referenceType: 'bg_removal_batch', referenceId: batchId, description }),
-  subscription: (subscriptionId: string, startedAt: Date, description?: string): CreditReference => ({
+  /** One purchase of a plan (each purchase, including a renewal after cancelling, has its own id). */
+  subscriptionPurchase: (purchaseId: string, description?: string): CreditReference => ({
     referenceType: 'bg_remover_subscription',
-    referenceId: `${subscriptionId}:${startedAt.toISOString()}`,
+    referenceId: purchaseId,
     description,
   }),
   avatarGeneration: (generationId: string, description?: string): CreditReference => ({

@@ -7,6 +7,7 @@ const PG_CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT',
 const schemaNotMigrated = () =>
   new DomainError('SCHEMA_NOT_MIGRATED', 'The database schema is not migrated; run `npm run db:deploy`');
 const databaseUnavailable = () => new DomainError('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly');
+const databaseBusy = () => new DomainError('DATABASE_BUSY', 'The service is busy; retry after the time in Retry-After');
 
 /**
  * Maps Prisma / driver errors to domain errors, or returns undefined for anything unknown (→ 500).
@@ -22,6 +23,9 @@ export function mapPrismaError(err: unknown): DomainError | undefined {
         return new DomainError('CONFLICT', 'A record with these values already exists');
       case 'P2025':
         return new DomainError('NOT_FOUND', 'Record not found');
+      case 'P2028':
+        // Transaction API: no connection within maxWait, or the transaction outlived its timeout — saturation.
+        return databaseBusy();
       default:
         // Prisma 7 driver adapters report a lost connection (e.g. 57P01, backend terminated) as a request error
         // (P2010 raw, P2039 model query …) carrying the PostgreSQL code in meta.driverAdapterError.
@@ -33,6 +37,8 @@ export function mapPrismaError(err: unknown): DomainError | undefined {
   for (const code of [e?.code, e?.cause?.code]) {
     if (typeof code === 'string' && PG_CONNECTION_ERRORS.has(code)) return databaseUnavailable();
   }
+  // pg-pool: no connection became free within connectionTimeoutMillis (the pool is saturated, not the database down).
+  if (err instanceof Error && /^timeout exceeded when trying to connect/.test(err.message)) return databaseBusy();
   // node-postgres errors without a code: a connection that dropped mid-query, or a pooled client that already had.
   if (err instanceof Error && /^(Connection terminated unexpectedly|Client has encountered a connection error and is not queryable)/.test(err.message)) {
     return databaseUnavailable();

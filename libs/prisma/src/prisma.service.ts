@@ -1,10 +1,17 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { Types } from '@prisma/client/runtime/client';
 import { Client, ClientConfig } from 'pg';
 import { AppConfig } from '@app/config';
-import { PrismaClient } from './generated/client';
+import { Prisma, PrismaClient } from './generated/client';
+import { createGuardedPool, runInTransactionScope } from './transaction-guard';
 
 const connectionLog = new Logger('Database');
+
+/** How long a query or transaction waits for a pooled connection before the request is answered 503 DATABASE_BUSY. */
+export const POOL_ACQUIRE_TIMEOUT_MS = 5_000;
+
+type TransactionOptions = { maxWait?: number; timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel };
 
 /**
  * A pg client that always has an 'error' listener. A connection can die while the pool has it checked out and no
@@ -24,16 +31,34 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(config: AppConfig) {
     // Connections are opened lazily by the pg pool, so a down database does not stop the process booting:
     // readiness reports it instead and the pool reconnects by itself.
-    super({
-      adapter: new PrismaPg({
+    const pool = createGuardedPool(
+      {
         connectionString: config.DATABASE_URL,
         max: config.DATABASE_POOL_SIZE,
-        connectionTimeoutMillis: 5_000,
+        connectionTimeoutMillis: POOL_ACQUIRE_TIMEOUT_MS,
         idleTimeoutMillis: 30_000,
         Client: ResilientPgClient,
-      }),
+      },
+      config.DATABASE_TX_GUARD,
+    );
+    super({
+      adapter: new PrismaPg(pool, { disposeExternalPool: true }),
       transactionOptions: { maxWait: 10_000, timeout: 15_000 },
     });
+  }
+
+  /**
+   * Interactive transactions run their callback inside the guard's scope, so a query through the root client from
+   * inside the callback (a nested connection acquisition) is caught; see transaction-guard.ts.
+   */
+  override $transaction<P extends Prisma.PrismaPromise<unknown>[]>(arg: [...P], options?: TransactionOptions): Promise<Types.Utils.UnwrapTuple<P>>;
+  override $transaction<R>(fn: (tx: Prisma.TransactionClient) => Promise<R>, options?: TransactionOptions): Promise<R>;
+  override $transaction(arg: unknown, options?: TransactionOptions): Promise<unknown> {
+    if (typeof arg === 'function') {
+      const fn = arg as (tx: Prisma.TransactionClient) => Promise<unknown>;
+      return super.$transaction((tx) => runInTransactionScope(() => fn(tx)), options);
+    }
+    return super.$transaction(arg as Prisma.PrismaPromise<unknown>[], options);
   }
 
   async onModuleDestroy(): Promise<void> {

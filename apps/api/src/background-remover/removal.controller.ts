@@ -9,6 +9,7 @@ import { storageLayout } from '@app/storage';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { IdempotencyService, StoredResponse } from '../common/idempotency/idempotency.service';
 import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
+import { UploadAdmissionService } from '../common/uploads/upload-admission.service';
 import { validateDto } from '../common/validation';
 import { BatchOptionsDto, QUALITY_TIERS, RemovalOptionsDto, TestModeQueryDto, toStoredOptions } from './dto/removal-options.dto';
 import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
@@ -33,6 +34,7 @@ export class RemovalController {
     private readonly removal: RemovalService,
     private readonly waiter: RemovalWaiterService,
     private readonly uploads: MultipartUploadService,
+    private readonly admission: UploadAdmissionService,
     private readonly idempotency: IdempotencyService,
     private readonly credits: CreditsService,
   ) {}
@@ -60,31 +62,37 @@ export class RemovalController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
     const key = this.idempotency.parseKey(idempotencyKey);
-    const parsed = await this.uploads.bufferFiles(request, ['image']);
-    const file = parsed.files[0];
-    if (!file) {
-      throw new DomainError('VALIDATION_FAILED', 'Send exactly one file in the `image` field', { fields: [{ field: 'image', errors: ['exactly one image is required'] }] });
+    const permit = await this.admission.acquire();
+    try {
+      const parsed = await this.uploads.bufferFiles(request, ['image']);
+      const file = parsed.files[0];
+      if (!file) {
+        throw new DomainError('VALIDATION_FAILED', 'Send exactly one file in the `image` field', { fields: [{ field: 'image', errors: ['exactly one image is required'] }] });
+      }
+      const dto = await validateDto(RemovalOptionsDto, parsed.fields);
+      const testMode = query.test === true;
+      const response = await this.idempotency.run(
+        { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}` },
+        async (): Promise<StoredResponse> => {
+          const { job, payment } = await this.removal.createSingle({ userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto), testMode }, file);
+          permit.release(); // accepted: waiting for the result must not hold an admission slot
+          const current = await this.waiter.waitForJob(job, this.waiter.waitSeconds(prefer));
+          const settled = isSettled(current);
+          return {
+            status: settled ? 200 : 202,
+            body: toJobDto(current),
+            headers: {
+              ...(settled ? {} : { location: `/api/background-remover/jobs/${job.id}` }),
+              'x-credits-charged': String(payment.total),
+              'x-credits-remaining': String(payment.balance ?? (await this.credits.getBalance(user.id))),
+            },
+          };
+        },
+      );
+      return send(reply, response);
+    } finally {
+      permit.release();
     }
-    const dto = await validateDto(RemovalOptionsDto, parsed.fields);
-    const testMode = query.test === true;
-    const response = await this.idempotency.run(
-      { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}` },
-      async (): Promise<StoredResponse> => {
-        const { job, payment } = await this.removal.createSingle({ userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto), testMode }, file);
-        const current = await this.waiter.waitForJob(job, this.waiter.waitSeconds(prefer));
-        const settled = isSettled(current);
-        return {
-          status: settled ? 200 : 202,
-          body: toJobDto(current),
-          headers: {
-            ...(settled ? {} : { location: `/api/background-remover/jobs/${job.id}` }),
-            'x-credits-charged': String(payment.total),
-            'x-credits-remaining': String(payment.balance ?? (await this.credits.getBalance(user.id))),
-          },
-        };
-      },
-    );
-    return send(reply, response);
   }
 
   @Post('batch')
@@ -113,9 +121,17 @@ export class RemovalController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
     const key = this.idempotency.parseKey(idempotencyKey);
+    const permit = await this.admission.acquire();
+    try {
+      return await this.acceptBatch(user, request, reply, query.test === true, key);
+    } finally {
+      permit.release();
+    }
+  }
+
+  private async acceptBatch(user: AuthUser, request: FastifyRequest, reply: FastifyReply, testMode: boolean, key: string | undefined): Promise<unknown> {
     const uploadPrefix = storageLayout.removal.uploadsPrefix(user.id, randomUUID());
     const parsed = await this.uploads.storeFiles(request, ['images', 'images[]'], uploadPrefix);
-    const testMode = query.test === true;
     let dto: BatchOptionsDto;
     try {
       dto = await validateDto(BatchOptionsDto, parsed.fields);

@@ -181,7 +181,7 @@ export class RemovalService {
     reference: ReturnType<typeof creditReference.removalJob>,
   ): Promise<Payment> {
     if (req.testMode) return { paidWith: 'TEST', total: 0, balance: null };
-    const sub = await this.subscriptions.active(req.userId);
+    const sub = await this.subscriptions.active(req.userId, tx);
     if (this.subscriptions.covers(sub, req.tier) && (await this.quota.consume(sub.id, sub.dailyQuota, count, tx))) {
       return { paidWith: 'SUBSCRIPTION', total: 0, balance: null };
     }

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@app/common';
-import { creditReference, CreditsService, findPlan, SubscriptionQuotaService } from '@app/credits';
+import { creditReference, CreditsService, Db, findPlan, SubscriptionQuotaService } from '@app/credits';
 import { BackgroundRemoverSubscription, PrismaService, QualityTier } from '@app/prisma';
 
 const DAY_MS = 24 * 3600_000;
@@ -14,9 +15,9 @@ export class SubscriptionService {
     private readonly quota: SubscriptionQuotaService,
   ) {}
 
-  /** The user's subscription if it is active now, else null. */
-  async active(userId: string): Promise<BackgroundRemoverSubscription | null> {
-    const sub = await this.prisma.backgroundRemoverSubscription.findUnique({ where: { userId } });
+  /** The user's subscription if it is active now, else null. Inside a transaction pass its client as `db`. */
+  async active(userId: string, db: Db = this.prisma): Promise<BackgroundRemoverSubscription | null> {
+    const sub = await db.backgroundRemoverSubscription.findUnique({ where: { userId } });
     return sub && sub.status === 'ACTIVE' && sub.expiresAt > new Date() ? sub : null;
   }
 
@@ -28,21 +29,28 @@ export class SubscriptionService {
     return sub;
   }
 
-  /** Buys a plan with credits (one charge and the subscription row in one transaction). */
+  /**
+   * Buys a plan with credits. The user's row is locked first, so concurrent purchases (a double click, a retrying
+   * client) run one after another: the first charges and activates, the others find it active and get 409. Each
+   * purchase has its own id, which is the ledger reference of its charge.
+   */
   async subscribe(userId: string, planId: string): Promise<{ subscription: BackgroundRemoverSubscription; creditBalance: number }> {
     const plan = findPlan(planId);
     if (!plan) {
       throw new DomainError('VALIDATION_FAILED', `Unknown plan "${planId}"`, { fields: [{ field: 'plan', errors: ['unknown plan'] }] });
     }
-    if (await this.active(userId)) throw new DomainError('CONFLICT', 'You already have an active subscription; cancel it first');
-    const startedAt = new Date();
     return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+      if (locked.length === 0) throw new NotFoundError('User');
+      if (await this.active(userId, tx)) throw new DomainError('CONFLICT', 'You already have an active subscription; cancel it first');
+      const startedAt = new Date();
       const data = {
         plan: plan.id,
         status: 'ACTIVE' as const,
         dailyQuota: plan.dailyQuota,
         coveredTiers: plan.coveredTiers,
         creditPrice: plan.creditPrice,
+        purchaseId: randomUUID(),
         startedAt,
         expiresAt: new Date(startedAt.getTime() + plan.durationDays * DAY_MS),
         cancelledAt: null,
@@ -51,7 +59,7 @@ export class SubscriptionService {
       const charge = await this.credits.charge(
         userId,
         plan.creditPrice,
-        creditReference.subscription(subscription.id, startedAt, `Background Remover ${plan.name} plan`),
+        creditReference.subscriptionPurchase(data.purchaseId, `Background Remover ${plan.name} plan`),
         tx,
       );
       return { subscription, creditBalance: charge.balance };

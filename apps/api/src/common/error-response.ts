@@ -29,6 +29,14 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   503: 'DATABASE_UNAVAILABLE',
 };
 
+/** Transient 503s tell the client when to come back: saturation clears fast, an outage less so. */
+const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
+  QUEUE_UNAVAILABLE: 5,
+  DATABASE_UNAVAILABLE: 5,
+  DATABASE_BUSY: 1,
+  SERVER_BUSY: 1,
+};
+
 /**
  * The one translation from any thrown thing to the error contract
  * `{statusCode, code, message, details?, requestId}`. Never includes a stack trace, SQL or internals.
@@ -38,7 +46,8 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
   if (domain) {
     const statusCode = ERROR_CODES[domain.code];
     const headers: Record<string, string> = {};
-    if (domain.code === 'QUEUE_UNAVAILABLE' || domain.code === 'DATABASE_UNAVAILABLE') headers['retry-after'] = '5';
+    const retryAfter = RETRY_AFTER_SECONDS[domain.code];
+    if (retryAfter) headers['retry-after'] = String(retryAfter);
     return {
       body: { statusCode, code: domain.code, message: domain.message, ...(domain.details ? { details: domain.details } : {}), requestId },
       headers,
