@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { access, constants, lstat, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -166,6 +165,9 @@ async function writeStream(tmp: string, data: Readable | NodeJS.ReadableStream, 
       else callback(null, chunk);
     },
   });
-  await pipeline(data, counter, createWriteStream(tmp, { flags: 'wx', flush: true }));
+  // Open (create) the temp file before streaming: a stream that opens lazily could create it AFTER a failed
+  // pipeline's cleanup ran, leaving a stray temp file behind.
+  const file = await open(tmp, 'wx');
+  await pipeline(data, counter, file.createWriteStream({ flush: true }));
   return size;
 }
