@@ -23,7 +23,6 @@ describe('paid burst', () => {
     env: {
       NODE_ENV: 'production',
       AI_PROVIDER_MAP: '*=embedded',
-      LOG_LEVEL: 'warn',
     },
   });
   let http: LiveClient;

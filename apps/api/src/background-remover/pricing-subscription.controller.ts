@@ -69,6 +69,6 @@ export class PricingSubscriptionController {
 
 function toDto(sub: BackgroundRemoverSubscription | null): SubscriptionDto | null {
   if (!sub) return null;
-  const { userId: _userId, createdAt: _c, updatedAt: _u, ...rest } = sub;
+  const { userId: _userId, purchaseId: _p, createdAt: _c, updatedAt: _u, ...rest } = sub;
   return rest;
 }

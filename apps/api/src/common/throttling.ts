@@ -16,18 +16,20 @@ const userOf = (ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ user?:
  * stricter per-IP limit on password endpoints. Counters live in process memory, i.e. per API replica.
  */
 export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
+  const disabled = !config.RATE_LIMIT_ENABLED;
+  // A throttler's own skipIf REPLACES the common one (it is not combined), so each repeats the switch.
   return {
-    skipIf: () => !config.RATE_LIMIT_ENABLED,
+    skipIf: () => disabled,
     throttlers: [
       { name: 'default', ttl: MINUTE, limit: config.RATE_LIMIT_IP_PER_MINUTE },
       {
         name: 'user',
         ttl: MINUTE,
         limit: config.RATE_LIMIT_USER_PER_MINUTE,
-        skipIf: (ctx) => !userOf(ctx),
+        skipIf: (ctx) => disabled || !userOf(ctx),
         getTracker: (_req, ctx) => userOf(ctx)!.id,
       },
-      { name: 'auth', ttl: MINUTE, limit: config.RATE_LIMIT_AUTH_PER_MINUTE, skipIf: (ctx) => !isAuthLimited(ctx) },
+      { name: 'auth', ttl: MINUTE, limit: config.RATE_LIMIT_AUTH_PER_MINUTE, skipIf: (ctx) => disabled || !isAuthLimited(ctx) },
     ],
   };
 }
