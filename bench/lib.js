@@ -19,6 +19,7 @@ function benchEnv(name, extra = {}) {
     ...process.env,
     NODE_ENV: 'production',
     JWT_SECRET: 'bench-only-jwt-secret-0123456789abcdef',
+    WEBHOOK_SIGNING_SECRET: 'bench-only-webhook-secret-0123456789',
     DATABASE_URL: `${PG}/lumiku_bench_${name}`,
     QUEUE_PREFIX: `lumiku-bench-${name}-${process.pid}`,
     STORAGE_ROOT: `/tmp/lumiku-bench-${name}-${process.pid}`,

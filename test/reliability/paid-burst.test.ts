@@ -22,6 +22,7 @@ describe('paid burst', () => {
   const dep = new Deployment('paidburst', {
     env: {
       NODE_ENV: 'production',
+      WEBHOOK_SIGNING_SECRET: 'reliability-only-webhook-secret-0123456789',
       AI_PROVIDER_MAP: '*=embedded',
     },
   });

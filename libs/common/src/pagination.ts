@@ -8,14 +8,22 @@ export function encodeCursor(pos: CursorPosition): string {
   return Buffer.from(JSON.stringify([pos.createdAt.toISOString(), pos.id])).toString('base64url');
 }
 
+/** RFC 4122 layout (any version): the database column is a uuid, so anything else must never reach a query. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** PostgreSQL timestamptz holds years 4713 BC–294276 AD; our rows are from this millennium. */
+const MIN_CURSOR_TIME = Date.UTC(2000, 0, 1);
+const MAX_CURSOR_TIME = Date.UTC(3000, 0, 1);
+
 export function decodeCursor(cursor: string): CursorPosition | null {
+  if (cursor.length > 200) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return null;
     const [at, id] = parsed as unknown[];
     if (typeof at !== 'string' || typeof id !== 'string') return null;
     const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const time = createdAt.getTime();
+    if (Number.isNaN(time) || time < MIN_CURSOR_TIME || time > MAX_CURSOR_TIME || !UUID.test(id)) return null;
     return { createdAt, id };
   } catch {
     return null;

@@ -23,9 +23,10 @@ describe('parseConfig', () => {
     }
   });
 
-  it('refuses the development JWT secret in production', () => {
+  it('refuses the development JWT and webhook secrets in production', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
-    expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).toBe('production');
+    expect(() => parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(/WEBHOOK_SIGNING_SECRET/);
+    expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), WEBHOOK_SIGNING_SECRET: 'w'.repeat(32) }).NODE_ENV).toBe('production');
   });
 
   it('treats empty strings as unset', () => {

@@ -10,6 +10,7 @@ const s3Bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be
 const s3Prefix = z.string().regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)+$/, "must look like 'public/' or 'lumiku/public/'");
 
 const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0000';
+const DEV_WEBHOOK_SECRET = 'dev-only-webhook-signing-secret';
 
 /**
  * Every environment variable the api, worker and cli read. Defaults are the embedded local setup
@@ -117,7 +118,7 @@ export const configSchema = z
     TEST_MODE_MAX_SIDE: int(512, 64),
     IDEMPOTENCY_TTL_HOURS: int(24, 1),
     PREVIEW_TTL_HOURS: int(24, 1),
-    WEBHOOK_SIGNING_SECRET: z.string().min(16).default('dev-only-webhook-signing-secret'),
+    WEBHOOK_SIGNING_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRET),
     WEBHOOK_TIMEOUT_MS: int(10_000, 100),
     /** Allow webhooks to loopback/private addresses. Unset: allowed outside production only (SSRF guard). */
     WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
@@ -130,6 +131,9 @@ export const configSchema = z
   .superRefine((cfg, ctx) => {
     if (cfg.NODE_ENV === 'production' && cfg.JWT_SECRET === DEV_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set to a secret of your own in production' });
+    }
+    if (cfg.NODE_ENV === 'production' && cfg.WEBHOOK_SIGNING_SECRET === DEV_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SIGNING_SECRET'], message: 'must be set to a secret of your own in production' });
     }
     if (cfg.STORAGE_DRIVER === 's3') {
       for (const [path, message] of s3ConfigProblems(cfg)) ctx.addIssue({ code: 'custom', path: [path], message });

@@ -12,6 +12,17 @@ describe('mapPrismaError', () => {
     expect(mapPrismaError(known('P2028', 'Transaction API error: Unable to start a transaction in the given time.'))?.code).toBe('DATABASE_BUSY');
   });
 
+  it('maps PostgreSQL data exceptions caused by client values to 400', () => {
+    for (const code of ['22021', '22P02', '22007', '22008', '22003', '22001']) {
+      const err = new Prisma.PrismaClientKnownRequestError('x', {
+        code: 'P2039',
+        clientVersion: 'test',
+        meta: { driverAdapterError: { cause: { originalCode: code } } },
+      });
+      expect(mapPrismaError(err)?.code, code).toBe('BAD_REQUEST');
+    }
+  });
+
   it('keeps the other mappings', () => {
     expect(mapPrismaError(known('P2021'))?.code).toBe('SCHEMA_NOT_MIGRATED');
     expect(mapPrismaError(known('P2002'))?.code).toBe('CONFLICT');

@@ -4,6 +4,13 @@ import { Prisma } from './generated/client';
 const CONNECTION_ERROR_CODES = new Set(['P1000', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const PG_CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
 
+/**
+ * PostgreSQL data exceptions caused by a value the client sent: NUL in text (22021), bad uuid/number syntax (22P02),
+ * bad or out-of-range date/time (22007/22008), numeric out of range (22003), too long for the column (22001).
+ * Validation should stop these first; if one slips through it is still the request's fault: 400, not 500.
+ */
+const PG_DATA_ERRORS = new Set(['22021', '22P02', '22007', '22008', '22003', '22001']);
+
 const schemaNotMigrated = () =>
   new DomainError('SCHEMA_NOT_MIGRATED', 'The database schema is not migrated; run `npm run db:deploy`');
 const databaseUnavailable = () => new DomainError('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly');
@@ -27,6 +34,9 @@ export function mapPrismaError(err: unknown): DomainError | undefined {
         // Transaction API: no connection within maxWait, or the transaction outlived its timeout — saturation.
         return databaseBusy();
       default:
+        if (PG_DATA_ERRORS.has(driverAdapterCode(err) ?? '')) {
+          return new DomainError('BAD_REQUEST', 'A value in the request cannot be stored (invalid characters, format or range)');
+        }
         // Prisma 7 driver adapters report a lost connection (e.g. 57P01, backend terminated) as a request error
         // (P2010 raw, P2039 model query …) carrying the PostgreSQL code in meta.driverAdapterError.
         return CONNECTION_ERROR_CODES.has(err.code) || PG_CONNECTION_ERRORS.has(driverAdapterCode(err) ?? '') ? databaseUnavailable() : undefined;

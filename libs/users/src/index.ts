@@ -1,3 +1,4 @@
 export * from './password';
+export * from './password-policy';
 export * from './users.module';
 export * from './users.service';

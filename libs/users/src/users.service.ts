@@ -4,6 +4,7 @@ import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { PrismaService, User, UserRole, UserTier, isUniqueViolation } from '@app/prisma';
 import { hashPassword } from './password';
+import { assertPasswordPolicy } from './password-policy';
 
 export interface CreateUserInput {
   email: string;
@@ -41,6 +42,7 @@ export class UsersService {
   async create(input: CreateUserInput): Promise<User> {
     const id = randomUUID();
     const grant = this.config.SIGNUP_CREDITS;
+    assertPasswordPolicy(input.password);
     const passwordHash = await hashPassword(input.password);
     try {
       return await this.prisma.user.create({

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { StorageService } from '@app/storage';
+import { assertNoNul } from '../input-safety';
 
 export interface UploadedFile {
   field: string;
@@ -104,6 +105,13 @@ export class MultipartUploadService {
     const hash = createHash('sha256');
     const fields: Record<string, string> = {};
     for await (const part of request.parts()) {
+      try {
+        assertNoNul(part.fieldname, 'multipart field name');
+        if (part.type === 'file') assertNoNul(part.filename ?? '', `${part.fieldname} filename`);
+      } catch (err) {
+        if (part.type === 'file') part.file.resume();
+        throw err;
+      }
       hash.update(`\u0000${part.type}:${part.fieldname}\u0000`);
       if (part.type === 'file') {
         if (!allowedFields.includes(part.fieldname)) {
