@@ -41,6 +41,25 @@ describe('auth', () => {
     expect(fields).toEqual(['email', 'isAdmin', 'password']);
   });
 
+  it('password policy: a common password → 400 WEAK_PASSWORD naming the field; nothing is created', async () => {
+    const email = uniqueEmail('weak');
+    for (const password of ['password123', 'Qwertyuiop', '1234567890']) {
+      const body = expectError(await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password } }), 400, 'WEAK_PASSWORD');
+      expect(body.details).toMatchObject({ fields: [{ field: 'password' }] });
+    }
+    expect(await app.get(PrismaService).user.findUnique({ where: { email } })).toBeNull();
+  });
+
+  it('hostile JSON: 5,000-deep body and NUL characters → 400, never 500', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    for (const url of ['/api/auth/login', '/api/auth/register']) {
+      const res = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: `{"email":"a@b.co","password":${deep}}` });
+      expectError(res, 400, 'VALIDATION_FAILED');
+    }
+    const nul = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: uniqueEmail('nul'), password: 'long enough pw', name: 'Ada\u0000' } });
+    expect(expectError(nul, 400, 'VALIDATION_FAILED').details).toMatchObject({ fields: [{ field: 'body.name' }] });
+  });
+
   it('login: right password → token; wrong password and unknown email → the same 401', async () => {
     const user = await registerUser(app);
     const ok = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: user.email, password: user.password } });

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '@app/prisma';
 import { createTestApi, createTestWorker } from './support/app';
-import { expectError } from './support/http';
+import { expectError, registerUser } from './support/http';
 import { postgresBaseUrl, testEnv } from './support/test-env';
 
 interface Ready {
@@ -63,6 +63,34 @@ describe('health', () => {
     } finally {
       await prisma.aiModel.updateMany({ where: { appId: 'avatar-creator' }, data: { enabled: true } });
     }
+  });
+});
+
+describe('readiness details for strangers (HEALTH_DETAILS=admin, the production default)', () => {
+  let app: NestFastifyApplication;
+  beforeAll(async () => {
+    app = await createTestApi({ HEALTH_DETAILS: 'admin' });
+  });
+  afterAll(async () => {
+    await app.close();
+    Object.assign(process.env, testEnv);
+    delete process.env.HEALTH_DETAILS;
+  });
+
+  it('anonymous and non-admin callers get status and check names only; an admin gets details and remedies', async () => {
+    const anonymous = await app.inject({ method: 'GET', url: '/api/health/ready' });
+    const body = anonymous.json<Ready>();
+    expect(body.checks.length).toBeGreaterThan(5);
+    for (const c of body.checks) expect(Object.keys(c).sort()).toEqual(['name', 'ok']);
+    expect(anonymous.body).not.toMatch(/remedy|embedded|models|npm run/);
+
+    const user = await registerUser(app, 'health');
+    const asUser = (await app.inject({ method: 'GET', url: '/api/health/ready', headers: user.auth })).json<Ready>();
+    for (const c of asUser.checks) expect(c.detail).toBeUndefined();
+
+    await app.get(PrismaService).user.update({ where: { id: user.id }, data: { role: 'ADMIN' } });
+    const asAdmin = (await app.inject({ method: 'GET', url: '/api/health/ready', headers: user.auth })).json<Ready>();
+    expect(check(asAdmin, 'catalog').detail).toMatch(/background-remover: \d+ enabled models/);
   });
 });
 

@@ -58,6 +58,8 @@ export interface ImageGenerator {
 export interface ProviderAvailability {
   available: boolean;
   detail: string;
+  /** The exact fix when the provider knows it (e.g. `npm run models -- pull u2netp`); readiness prints it. */
+  remedy?: string;
 }
 
 /**
@@ -73,6 +75,17 @@ export class ProviderError extends DomainError {
     super((transient ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR') satisfies ErrorCode, message);
     this.name = 'ProviderError';
   }
+}
+
+/**
+ * What a user is told about a provider failure: our own words and the HTTP status, never the provider's text (which
+ * can quote internals, prompts or URLs). The raw error goes to the logs with the job id.
+ */
+export function providerFailureMessage(err: ProviderError): string {
+  const status = err.extra.status ? ` (HTTP ${err.extra.status})` : '';
+  return err.transient
+    ? `The AI provider was unavailable${status}; try again later`
+    : `The AI provider refused the input${status}`;
 }
 
 /** Providers this build implements. Catalogue rows and AI_PROVIDER_MAP name them. */

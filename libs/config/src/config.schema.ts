@@ -25,7 +25,10 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: bool.default(false),
     TRUST_PROXY: bool.default(false),
-    SWAGGER_ENABLED: bool.default(true),
+    /** Swagger UI and JSON at /api/docs. Unset: on outside production, off in production (explicit opt-in). */
+    SWAGGER_ENABLED: bool.optional(),
+    /** Who sees readiness details (providers, files, remedies): `public`, or `admin` tokens only. Unset: admin in production. */
+    HEALTH_DETAILS: z.enum(['public', 'admin']).optional(),
 
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/lumiku'),
     DATABASE_POOL_SIZE: int(10, 1),
@@ -144,6 +147,8 @@ export const configSchema = z
     ...cfg,
     WEBHOOK_ALLOW_PRIVATE_TARGETS: cfg.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? cfg.NODE_ENV !== 'production',
     DATABASE_TX_GUARD: cfg.DATABASE_TX_GUARD ?? (cfg.NODE_ENV === 'production' ? 'warn' : 'throw'),
+    SWAGGER_ENABLED: cfg.SWAGGER_ENABLED ?? cfg.NODE_ENV !== 'production',
+    HEALTH_DETAILS: cfg.HEALTH_DETAILS ?? (cfg.NODE_ENV === 'production' ? 'admin' : 'public'),
   }));
 
 export type EnvConfig = z.infer<typeof configSchema>;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, isDomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { alphaBoundingBox, cropRaw, expandBox } from './alpha-bbox';
@@ -19,6 +19,8 @@ import type {
 } from './images.types';
 import { FAIL_ON, sharp, type Sharp } from './sharp-instance';
 import { watermarkSvg } from './watermark';
+
+const decodeLog = new Logger('ImageDecoding');
 
 /** sharp's metadata().format for each sniffed format: the decoder must agree with the magic bytes. */
 const DECODER_NAME: Record<ImageFormat, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', heif: 'heif', avif: 'heif' };
@@ -289,11 +291,13 @@ export class ImagesService {
       return await fn();
     } catch (err) {
       if (isDomainError(err)) throw err;
+      // The decoder's text (libvips/libheif internals) is logged, never returned to the client.
       const reason = err instanceof Error ? err.message : String(err);
+      decodeLog.debug({ reason }, 'image rejected by the decoder');
       if (/pixel limit/i.test(reason)) {
-        throw new DomainError('IMAGE_TOO_LARGE', 'The image has too many pixels', { reason });
+        throw new DomainError('IMAGE_TOO_LARGE', 'The image has too many pixels');
       }
-      throw new DomainError('UNDECODABLE_IMAGE', 'The image could not be decoded (truncated or corrupt)', { reason });
+      throw new DomainError('UNDECODABLE_IMAGE', 'The image could not be decoded (truncated or corrupt)');
     }
   }
 }

@@ -23,24 +23,26 @@ export class JwtAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: AuthUser }>();
-    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (!token) throw new DomainError('UNAUTHORIZED', 'A bearer token is required');
-
-    let payload: JwtPayload;
-    try {
-      payload = await this.jwt.verifyAsync<JwtPayload>(token);
-    } catch {
-      throw new DomainError('UNAUTHORIZED', 'The bearer token is invalid or expired');
-    }
-    const user = await this.prisma.user.findUnique({
-      where: { id: payload.sub },
-      select: { id: true, email: true, role: true, tier: true },
-    });
+    if (!/^Bearer\s+\S+$/i.test(request.headers.authorization ?? '')) throw new DomainError('UNAUTHORIZED', 'A bearer token is required');
+    const user = await this.userFromAuthorization(request.headers.authorization);
     if (!user) throw new DomainError('UNAUTHORIZED', 'The bearer token is invalid or expired');
     request.user = user;
 
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) throw new DomainError('FORBIDDEN', 'This action needs another role');
     return true;
+  }
+
+  /** The user a bearer header names, or null (no header, bad or expired token, deleted user). */
+  async userFromAuthorization(header: string | undefined): Promise<AuthUser | null> {
+    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    if (!token) return null;
+    let payload: JwtPayload;
+    try {
+      payload = await this.jwt.verifyAsync<JwtPayload>(token);
+    } catch {
+      return null;
+    }
+    return this.prisma.user.findUnique({ where: { id: payload.sub }, select: { id: true, email: true, role: true, tier: true } });
   }
 }

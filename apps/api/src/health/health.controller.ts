@@ -1,16 +1,24 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
+import { AppConfig } from '@app/config';
 import { ReadinessReport, ReadinessService } from '@app/health';
 import { Public } from '../auth/auth.decorators';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+
+type ReadinessAnswer = { status: string; ready: boolean; checks: ({ name: string; ok: boolean } | ReadinessReport['checks'][number])[] };
 
 @ApiTags('health')
 @Public()
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(
+    private readonly readiness: ReadinessService,
+    private readonly config: AppConfig,
+    private readonly auth: JwtAuthGuard,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is up (no I/O)' })
@@ -19,10 +27,22 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 200 when every dependency is ready, else 503 naming each failing check' })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport & { status: string }> {
+  @ApiOperation({
+    summary: 'Readiness: 200 when every dependency is ready, else 503 naming each failing check',
+    description:
+      'Check names and results for everyone; details and remedies (providers, model files, queue names) only for an ' +
+      'admin bearer token when HEALTH_DETAILS=admin (the production default), and always in `npm run doctor`.',
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply, @Headers('authorization') authorization?: string): Promise<ReadinessAnswer> {
     const report = await this.readiness.check();
     reply.status(report.ready ? 200 : 503);
-    return { status: report.ready ? 'ready' : 'not_ready', ...report };
+    const status = report.ready ? 'ready' : 'not_ready';
+    if (await this.mayShowDetails(authorization)) return { status, ...report };
+    return { status, ready: report.ready, checks: report.checks.map(({ name, ok }) => ({ name, ok })) };
+  }
+
+  private async mayShowDetails(authorization: string | undefined): Promise<boolean> {
+    if (this.config.HEALTH_DETAILS === 'public') return true;
+    return (await this.auth.userFromAuthorization(authorization))?.role === 'ADMIN';
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { AiProviderRegistry, ProviderError, toCatalogModel } from '@app/ai-providers';
+import { AiProviderRegistry, ProviderError, providerFailureMessage, toCatalogModel } from '@app/ai-providers';
 import { isDomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { ImagesService } from '@app/images';
@@ -79,6 +79,7 @@ export class GenerateAvatarJob {
         throw err;
       }
       if (failure.code === 'INTERNAL_ERROR') this.logger.error({ err, generationId: generation.id }, 'generation failed unexpectedly');
+      else this.logger.warn({ err, generationId: generation.id, code: failure.code }, 'generation failed');
       const settled = await this.settlement.fail(generation, {
         providerId,
         errorCode: failure.code,
@@ -131,7 +132,7 @@ export class GenerateAvatarJob {
 
 /** Provider errors say whether they are transient; other domain errors are permanent; unknown errors are retried. */
 function classify(err: unknown): ClassifiedError {
-  if (err instanceof ProviderError) return { transient: err.transient, code: err.code, message: err.message };
+  if (err instanceof ProviderError) return { transient: err.transient, code: err.code, message: providerFailureMessage(err) };
   const domain = isDomainError(err) ? err : mapPrismaError(err);
   if (domain) return { transient: TRANSIENT_CODES.has(domain.code), code: domain.code, message: domain.message };
   return { transient: true, code: 'INTERNAL_ERROR', message: 'The generation failed unexpectedly' };

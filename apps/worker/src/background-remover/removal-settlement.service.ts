@@ -4,7 +4,7 @@ import { DomainError } from '@app/common';
 import { RemovalRefundService } from '@app/credits';
 import { JobName, JobProducer } from '@app/jobs';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
-import { ProviderError } from '@app/ai-providers';
+import { ProviderError, providerFailureMessage } from '@app/ai-providers';
 
 const OPEN = { in: ['QUEUED', 'PROCESSING'] as ('QUEUED' | 'PROCESSING')[] };
 
@@ -71,17 +71,20 @@ export class RemovalSettlementService {
   async handleError(row: BackgroundRemovalJob, err: unknown, job: Job): Promise<void> {
     const transient = err instanceof ProviderError ? err.transient : !(err instanceof DomainError);
     const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
-    const message = err instanceof Error ? err.message : String(err as string);
+    // Users see our own words; the raw error (provider text, stack) stays in the logs with the job id.
+    const message =
+      err instanceof ProviderError ? providerFailureMessage(err) : err instanceof DomainError ? err.message : 'Processing failed unexpectedly';
+    if (err instanceof ProviderError) this.logger.warn({ err, jobId: row.id, transient, attemptsLeft }, 'provider call failed');
     if (transient && attemptsLeft) {
       await this.prisma.backgroundRemovalJob.updateMany({
         where: { id: row.id, status: OPEN },
-        data: { status: 'QUEUED', errorMessage: `retrying: ${message}`.slice(0, 500) },
+        data: { status: 'QUEUED', errorMessage: `Retrying: ${message}`.slice(0, 500) },
       });
       throw err;
     }
     const code = err instanceof DomainError ? err.code : 'INTERNAL_ERROR';
     if (!(err instanceof DomainError)) this.logger.error({ err, jobId: row.id }, 'background removal crashed');
-    await this.fail(row, code, err instanceof DomainError ? message : 'Processing failed unexpectedly');
+    await this.fail(row, code, message);
   }
 
   /** When every item has settled, hand the batch to the finalize job (ZIP, final status, webhook). */

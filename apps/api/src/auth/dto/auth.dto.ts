@@ -19,6 +19,7 @@ export class RegisterDto {
     description: `At least ${PASSWORD_MIN_LENGTH} characters and not one of the 10,000 most common passwords (else 400 WEAK_PASSWORD)`,
   })
   @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 
