@@ -11,7 +11,9 @@ import { AvatarCreatorModule } from './avatar-creator/avatar-creator.module';
 import { BackgroundRemoverModule } from './background-remover/background-remover.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { throttlerOptions } from './common/throttling';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { RedisThrottlerStorage } from './common/rate-limit/redis-throttler.storage';
+import { throttlerOptions } from './common/rate-limit/throttling';
 import { CreditsApiModule } from './credits/credits-api.module';
 import { HealthModule } from './health/health.module';
 
@@ -22,7 +24,11 @@ import { HealthModule } from './health/health.module';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }),
     }),
-    ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions }),
+    ThrottlerModule.forRootAsync({
+      imports: [RateLimitModule],
+      inject: [AppConfig, RedisThrottlerStorage],
+      useFactory: (config: AppConfig, storage: RedisThrottlerStorage) => ({ ...throttlerOptions(config), storage }),
+    }),
     PrismaModule,
     JobsModule.forRoot('producer'),
     AuthModule,

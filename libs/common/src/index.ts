@@ -2,4 +2,4 @@ export * from './domain-error';
 export * from './error-codes';
 export * from './logging';
 export * from './pagination';
-export * from './outbound-url';
+export * from './outbound';

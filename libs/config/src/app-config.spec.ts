@@ -36,6 +36,13 @@ describe('parseConfig', () => {
     expect(parseConfig({})).toMatchObject({ SWAGGER_ENABLED: true, HEALTH_DETAILS: 'public', DATABASE_TX_GUARD: 'throw' });
   });
 
+  it('TRUST_PROXY is a list of proxy addresses, never "everything"', () => {
+    expect(parseConfig({}).TRUST_PROXY).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toEqual(['loopback']);
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,fd00::/8' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8']);
+    for (const bad of ['true', '1', '10.0.0.0/33', 'lb.internal', '10.0.0.0/8/1']) expect(() => parseConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
   });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -24,7 +25,24 @@ export const configSchema = z
     PORT: int(3000, 1).pipe(z.number().max(65535)),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: bool.default(false),
-    TRUST_PROXY: bool.default(false),
+    /**
+     * Which proxies may set X-Forwarded-For (client IPs feed the per-IP rate limits): a comma-separated list of the
+     * proxies' addresses/CIDRs, or proxy-addr's names `loopback`, `linklocal`, `uniquelocal`. Never "trust everything",
+     * and no hop count (Fastify 5 ignores hop counts: the immediate peer could not be verified).
+     */
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((v, ctx): false | string[] => {
+        if (v === 'false') return false;
+        const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+        const bad = list.filter((x) => !isAddressOrCidr(x) && !PROXY_ADDR_NAMES.has(x));
+        if (list.length === 0 || bad.length) {
+          ctx.addIssue({ code: 'custom', message: `must list the proxies' addresses/CIDRs (e.g. 10.0.0.0/8), not "${v}"` });
+          return z.NEVER;
+        }
+        return list;
+      }),
     /** Swagger UI and JSON at /api/docs. Unset: on outside production, off in production (explicit opt-in). */
     SWAGGER_ENABLED: bool.optional(),
     /** Who sees readiness details (providers, files, remedies): `public`, or `admin` tokens only. Unset: admin in production. */
@@ -89,6 +107,8 @@ export const configSchema = z
     RATE_LIMIT_USER_PER_MINUTE: int(600, 1),
     RATE_LIMIT_IP_PER_MINUTE: int(1200, 1),
     RATE_LIMIT_AUTH_PER_MINUTE: int(20, 1),
+    /** Event streams (SSE) one user may have open at once, across replicas. */
+    SSE_MAX_STREAMS_PER_USER: int(5, 1),
 
     WORKER_CONCURRENCY: int(1, 1),
     RECONCILE_INTERVAL_SECONDS: int(60, 1),
@@ -152,6 +172,16 @@ export const configSchema = z
   }));
 
 export type EnvConfig = z.infer<typeof configSchema>;
+
+const PROXY_ADDR_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(value: string): boolean {
+  const [address, prefix, extra] = value.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 type S3Settings = Pick<
   EnvConfig,

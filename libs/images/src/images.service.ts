@@ -73,11 +73,13 @@ export class ImagesService {
   }
 
   /** EXIF orientation applied, metadata stripped, re-encoded as PNG (alpha kept if present). */
-  async normalize(bytes: Buffer): Promise<RawImage> {
+  async normalize(bytes: Buffer, options: { maxSide?: number } = {}): Promise<RawImage> {
     const img = await this.check(bytes);
-    const { data, info } = await this.decoding(() =>
-      img.open().autoOrient().png().toBuffer({ resolveWithObject: true }),
-    );
+    const { data, info } = await this.decoding(() => {
+      let pipeline = img.open().autoOrient();
+      if (options.maxSide) pipeline = pipeline.resize(options.maxSide, options.maxSide, { fit: 'inside', withoutEnlargement: true });
+      return pipeline.png().toBuffer({ resolveWithObject: true });
+    });
     return { data, width: info.width, height: info.height };
   }
 

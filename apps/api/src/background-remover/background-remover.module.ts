@@ -3,6 +3,7 @@ import { CreditsModule } from '@app/credits';
 import { ImagesModule } from '@app/images';
 import { StorageModule } from '@app/storage';
 import { IdempotencyModule } from '../common/idempotency/idempotency.module';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { UploadsModule } from '../common/uploads/uploads.module';
 import { PricingSubscriptionController } from './pricing-subscription.controller';
 import { PricingService } from './pricing.service';
@@ -15,7 +16,7 @@ import { RemovalService } from './removal.service';
 import { SubscriptionService } from './subscription.service';
 
 @Module({
-  imports: [CreditsModule, ImagesModule, StorageModule, IdempotencyModule, UploadsModule],
+  imports: [CreditsModule, ImagesModule, StorageModule, IdempotencyModule, UploadsModule, RateLimitModule],
   controllers: [PricingSubscriptionController, RemovalController, RemovalHistoryController],
   providers: [RemovalCatalogService, PricingService, SubscriptionService, RemovalService, RemovalQueryService, RemovalWaiterService],
 })

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { FastifyReply } from 'fastify';
 import { DomainError, NotFoundError } from '@app/common';
 import { StorageService } from '@app/storage';
+import { SseStreamLimiter } from '../common/rate-limit/sse-stream-limiter';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { JobListQueryDto } from './dto/history-query.dto';
@@ -21,6 +22,7 @@ export class RemovalHistoryController {
   constructor(
     private readonly queries: RemovalQueryService,
     private readonly storage: StorageService,
+    private readonly streams: SseStreamLimiter,
   ) {}
 
   @Get('jobs')
@@ -72,31 +74,36 @@ export class RemovalHistoryController {
   @ApiProduces('text/event-stream')
   async events(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<void> {
     let batch = await this.queries.getBatch(user.id, id); // 404 before the stream starts
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-request-id': String(reply.request.id),
-    });
-    let closed = false;
-    raw.on('close', () => (closed = true));
-    let last = '';
-    const deadline = Date.now() + EVENTS_MAX_MS;
-    while (!closed) {
-      const { items: _items, ...summary } = batch;
-      const data = JSON.stringify(summary);
-      if (data !== last) {
-        raw.write(`event: progress\nid: ${batch.succeededItems + batch.failedItems}\ndata: ${data}\n\n`);
-        last = data;
+    const releaseSlot = await this.streams.open(user.id, EVENTS_MAX_MS); // 429 past the per-user cap
+    try {
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': String(reply.request.id),
+      });
+      let closed = false;
+      raw.on('close', () => (closed = true));
+      let last = '';
+      const deadline = Date.now() + EVENTS_MAX_MS;
+      while (!closed) {
+        const { items: _items, ...summary } = batch;
+        const data = JSON.stringify(summary);
+        if (data !== last) {
+          raw.write(`event: progress\nid: ${batch.succeededItems + batch.failedItems}\ndata: ${data}\n\n`);
+          last = data;
+        }
+        if (this.queries.isTerminal(batch) || Date.now() > deadline) break;
+        await sleep(EVENTS_POLL_MS);
+        batch = await this.queries.getBatch(user.id, id);
       }
-      if (this.queries.isTerminal(batch) || Date.now() > deadline) break;
-      await sleep(EVENTS_POLL_MS);
-      batch = await this.queries.getBatch(user.id, id);
+      if (!closed) raw.end('event: end\ndata: {}\n\n');
+    } finally {
+      releaseSlot();
     }
-    if (!closed) raw.end('event: end\ndata: {}\n\n');
   }
 
   @Get('stats')

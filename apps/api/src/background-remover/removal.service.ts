@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { assertPublicHttpUrl, DomainError } from '@app/common';
+import { DomainError, resolvePublicTarget } from '@app/common';
 import { AppConfig } from '@app/config';
 import { creditReference, CreditsService, quotePrice, RemovalRefundService, splitEvenly, SubscriptionQuotaService } from '@app/credits';
 import { ImageInfo, ImagesService } from '@app/images';
@@ -96,7 +96,9 @@ export class RemovalService {
     uploadPrefix: string,
   ): Promise<{ batch: BackgroundRemovalBatch; payment: Payment }> {
     try {
-      if (req.webhookUrl) await assertPublicHttpUrl(req.webhookUrl, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
+      if (req.webhookUrl) {
+        await resolvePublicTarget(req.webhookUrl, { field: 'webhookUrl', allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS });
+      }
       if (uploads.length === 0) {
         throw new DomainError('VALIDATION_FAILED', 'Send at least one image in `images`', {
           fields: [{ field: 'images', errors: ['at least one image is required'] }],

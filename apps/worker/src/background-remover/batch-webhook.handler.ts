@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { assertPublicHttpUrl } from '@app/common';
+import { fetchPinned, resolvePublicTarget } from '@app/common';
 import { AppConfig } from '@app/config';
 import { JobName, JobPayloads } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
@@ -24,8 +24,12 @@ export class BatchWebhookHandler {
   async handle(payload: JobPayloads['deliver-batch-webhook']): Promise<string> {
     const batch = await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: payload.batchId } });
     if (!batch?.webhookUrl) return 'no webhook';
-    // Re-checked at delivery: the name may resolve elsewhere now than when the batch was accepted.
-    await assertPublicHttpUrl(batch.webhookUrl, this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
+    // Re-checked at delivery (the name may resolve elsewhere now), and the request connects only to the
+    // addresses checked here, so a DNS answer that changes in between cannot redirect it.
+    const target = await resolvePublicTarget(batch.webhookUrl, {
+      field: 'webhookUrl',
+      allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    });
     const body = JSON.stringify({
       event: 'background-remover.batch.finished',
       batch: {
@@ -42,10 +46,11 @@ export class BatchWebhookHandler {
     });
     const webhookId = `batch-${batch.id}`;
     const timestamp = Math.floor(Date.now() / 1000);
-    const response = await fetch(batch.webhookUrl, {
+    // Redirects are not followed: a 3xx is a failed delivery like any other non-2xx.
+    const response = await fetchPinned(target, {
       method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+      timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+      discardBody: true,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Lumiku-Webhooks/1',

@@ -25,11 +25,14 @@ export class RemoveBackgroundHandler {
   @JobHandler(JobName.RemoveBackground)
   async handle(payload: JobPayloads['remove-background'], job: Job): Promise<string> {
     const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: payload.jobId } });
-    if (!row || row.status === 'SUCCEEDED' || row.status === 'FAILED') return 'already settled';
-    await this.prisma.backgroundRemovalJob.update({
-      where: { id: row.id },
+    if (!row) return 'already settled';
+    // Only an open row may start: a job failed and refunded meanwhile (e.g. an enqueue that timed out but did reach
+    // Redis) must not run and deliver an output the user got their money back for.
+    const { count } = await this.prisma.backgroundRemovalJob.updateMany({
+      where: { id: row.id, status: { in: ['QUEUED', 'PROCESSING'] } },
       data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
     });
+    if (count === 0) return 'already settled';
     if (row.batchId) {
       await this.prisma.backgroundRemovalBatch.updateMany({ where: { id: row.batchId, status: 'QUEUED' }, data: { status: 'PROCESSING' } });
     }
@@ -41,7 +44,8 @@ export class RemoveBackgroundHandler {
       const catalogModel = toCatalogModel(model);
       const { providerId, remover } = this.providers.backgroundRemover(catalogModel);
       const input = await this.storage.get('private', row.inputKey);
-      const oriented = await this.images.normalize(input);
+      // Test mode is free: the provider gets a small input, so a free call never costs a full-size inference.
+      const oriented = await this.images.normalize(input, { maxSide: row.testMode ? this.config.TEST_MODE_MAX_SIDE : undefined });
       const mask = await remover.removeBackground({ image: oriented.data, model: catalogModel });
       const cutout = await this.images.applyAlphaMask(oriented.data, mask);
       const options = row.options as unknown as StoredRemovalOptions;

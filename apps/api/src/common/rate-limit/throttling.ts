@@ -13,7 +13,7 @@ const userOf = (ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ user?:
 
 /**
  * Limits on every route: per client IP ("default", so Retry-After has no suffix), per signed-in user, and a
- * stricter per-IP limit on password endpoints. Counters live in process memory, i.e. per API replica.
+ * stricter per-IP limit on password endpoints. Counters live in Redis (RedisThrottlerStorage), shared by all replicas.
  */
 export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
   const disabled = !config.RATE_LIMIT_ENABLED;
