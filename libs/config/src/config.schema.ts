@@ -139,6 +139,8 @@ export const configSchema = z
     REMOVE_WAIT_MAX_SECONDS: int(30, 0),
     /** Test mode (no charge): output is downscaled to this size and watermarked. */
     TEST_MODE_MAX_SIDE: int(512, 64),
+    /** Free test-mode images per user per UTC day (each still runs the model on a downsized input). */
+    TEST_MODE_DAILY_LIMIT: int(50, 0),
     IDEMPOTENCY_TTL_HOURS: int(24, 1),
     PREVIEW_TTL_HOURS: int(24, 1),
     WEBHOOK_SIGNING_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRET),

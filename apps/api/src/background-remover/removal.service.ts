@@ -8,6 +8,7 @@ import { JobName, JobProducer, StoredRemovalOptions } from '@app/jobs';
 import { AiModel, BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import type { BufferedFile, StoredUpload } from '../common/uploads/multipart-upload.service';
+import { DailyAllowance } from '../common/rate-limit/daily-allowance';
 import { RemovalCatalogService } from './removal-catalog.service';
 import { SubscriptionService } from './subscription.service';
 
@@ -46,11 +47,13 @@ export class RemovalService {
     private readonly images: ImagesService,
     private readonly storage: StorageService,
     private readonly jobs: JobProducer,
+    private readonly allowance: DailyAllowance,
   ) {}
 
   async createSingle(req: RemovalRequest, file: BufferedFile): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
     const info = await this.images.inspect(file.data);
     const model = await this.catalog.modelForTier(req.tier);
+    await this.takeTestAllowance(req, 1);
     const jobId = randomUUID();
     const inputKey = storageLayout.removal.input(req.userId, jobId, EXTENSION[info.format]);
     await this.storage.put('private', inputKey, file.data, { contentType: `image/${info.format}` });
@@ -120,6 +123,7 @@ export class RemovalService {
         }
       }
       const model = await this.catalog.modelForTier(req.tier);
+      await this.takeTestAllowance(req, uploads.length);
       const batchId = randomUUID();
       const quote = quotePrice(model.creditCost, uploads.length);
 
@@ -172,6 +176,11 @@ export class RemovalService {
       await this.storage.deletePrefix('private', uploadPrefix).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** Free test-mode calls are capped per user and day (each still costs us an inference). */
+  private async takeTestAllowance(req: RemovalRequest, count: number): Promise<void> {
+    if (req.testMode) await this.allowance.take('test-mode', req.userId, count, this.config.TEST_MODE_DAILY_LIMIT);
   }
 
   /** Subscription quota first (if it covers the tier and has room for all), else credits; test mode is free. */

@@ -46,7 +46,7 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
   if (domain) {
     const statusCode = ERROR_CODES[domain.code];
     const headers: Record<string, string> = {};
-    const retryAfter = RETRY_AFTER_SECONDS[domain.code];
+    const retryAfter = typeof domain.details?.retryAfterSeconds === 'number' ? domain.details.retryAfterSeconds : RETRY_AFTER_SECONDS[domain.code];
     if (retryAfter) headers['retry-after'] = String(retryAfter);
     return {
       body: { statusCode, code: domain.code, message: domain.message, ...(domain.details ? { details: domain.details } : {}), requestId },

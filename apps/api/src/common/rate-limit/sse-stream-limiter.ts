@@ -31,7 +31,7 @@ export class SseStreamLimiter {
     };
     if (open > limit) {
       release();
-      throw new DomainError('RATE_LIMITED', `At most ${limit} event streams may be open at once; close one first`, { limit });
+      throw new DomainError('RATE_LIMITED', `At most ${limit} event streams may be open at once; close one first`, { limit, retryAfterSeconds: 5 });
     }
     return release;
   }
