@@ -161,6 +161,39 @@ describe('bad-input corpus', () => {
     { name: 'storage: dotfile', send: () => rawGet(http.baseUrl, '/storage/.env'), status: 404, code: /NOT_FOUND/, also: noLeak },
   );
 
+  // Hardening (issue 11): input that used to reach a 500, SSRF forms a deny-list missed, weak passwords.
+  const deep = '['.repeat(5000) + ']'.repeat(5000);
+  const rawJson = (path: string, body: string, token?: string) => () => http.post(path, { token, body, headers: { 'content-type': 'application/json' } });
+  const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const batchWithWebhook = (webhookUrl: string) => () => upload('/api/background-remover/batch', { tier: 'basic', webhookUrl }, [image(files.ok!, 'images')])();
+  cases.push(
+    { name: 'login with a 5,000-deep JSON array (unauthenticated)', send: rawJson('/api/auth/login', `{"email":"a@b.co","password":${deep}}`), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'register with a 5,000-deep JSON array', send: rawJson('/api/auth/register', `{"email":"a@b.co","password":"long enough pw","name":${deep}}`), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'register with NUL in name', send: () => http.post('/api/auth/register', { json: { email: `nul-${Date.now()}@example.com`, password: 'long enough pw', name: 'Ada\u0000' } }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'register with a common password', send: () => http.post('/api/auth/register', { json: { email: `weak-${Date.now()}@example.com`, password: 'password123' } }), status: 400, code: 'WEAK_PASSWORD' },
+    { name: 'register with a 9-character password', send: () => http.post('/api/auth/register', { json: { email: `short-${Date.now()}@example.com`, password: 'password1' } }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'project name with NUL', send: () => http.post(`${AVATAR}/projects`, { token: attacker.token, json: { name: 'a\u0000b' } }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'project description with NUL', send: () => http.post(`${AVATAR}/projects`, { token: attacker.token, json: { name: 'ok', description: '\u0000' } }), status: 400, code: 'VALIDATION_FAILED' },
+    {
+      name: 'avatar upload whose filename (the default avatar name) has NUL',
+      send: () => upload(`${AVATAR}/projects/${victimIds.attackerProject}/avatars/upload`, {}, [image(files.ok!, 'image', 'me\u0000.jpg', 'image/jpeg')])(),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+    { name: 'multipart text field with NUL (bgColor)', send: remove(() => files.ok!, 'p.jpg', 'image/jpeg', { tier: 'basic', bgColor: '#fff\u0000' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cursor whose id is 36 dashes', send: () => http.get(`/api/background-remover/jobs?cursor=${cursorOf(['2026-01-01T00:00:00.000Z', '-'.repeat(36)])}`, { token: attacker.token }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cursor with an extreme date', send: () => http.get(`${AVATAR}/projects?cursor=${cursorOf(['+275760-09-13T00:00:00.000Z', '0b7c2a9e-5d1f-4c1e-9a53-3f2d1e0c9b8a'])}`, { token: attacker.token }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'webhookUrl http://[::127.0.0.1]/ (IPv4-compatible IPv6)', send: batchWithWebhook('http://[::127.0.0.1]/'), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'webhookUrl NAT64 of the metadata address', send: batchWithWebhook('http://[64:ff9b::a9fe:a9fe]/'), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'webhookUrl site-local fec0::1', send: batchWithWebhook('http://[fec0::1]/hook'), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'webhookUrl benchmark range 198.18.0.1', send: batchWithWebhook('http://198.18.0.1/hook'), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'webhookUrl cloud metadata 169.254.169.254', send: batchWithWebhook('http://169.254.169.254/latest/meta-data/'), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'webhookUrl multicast 224.0.0.1', send: batchWithWebhook('http://224.0.0.1/'), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'webhookUrl broadcast 255.255.255.255', send: batchWithWebhook('http://255.255.255.255/'), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'webhookUrl with credentials', send: batchWithWebhook('http://user:pw@example.com/'), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'webhookUrl file://', send: batchWithWebhook('file:///etc/passwd'), status: 400, code: 'VALIDATION_FAILED' },
+  );
+
   beforeAll(async () => {
     const photo = await productPhoto(160, 120);
     files.ok = photo;
