@@ -2,22 +2,33 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
+import { AiProviderRegistry } from '@app/ai-providers';
 import { CreditsService } from '@app/credits';
 import { loadConfigOrExit } from '@app/config';
 import { ReadinessService } from '@app/health';
 import { UsersService } from '@app/users';
 import { CliDatabaseModule, CliDoctorModule } from './cli.modules';
-import { formatReport } from './commands/doctor';
+import { doctorReport, formatReport } from './commands/doctor';
+import { runModelsCommand } from './models/models-command';
 import { SeedService } from './seed/seed.service';
 
 const USAGE = `Usage: node dist/apps/cli/src/main.js <command> [options]
   seed                                        upsert the AI model catalogue (idempotent)
   doctor                                      run the readiness checks; exit 1 if not ready
   create-admin --email E --password P         create an ADMIN user, or promote an existing user
-  grant-credits --email E --amount N --reason R [--grant-id ID]   grant credits (idempotent per grant id)`;
+  grant-credits --email E --amount N --reason R [--grant-id ID]   grant credits (idempotent per grant id)
+  models list | pull <name…> [--mirror URL | --from FILE] [--timeout-ms N] | verify
+                                              install and check background-removal model files in MODELS_DIR`;
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === 'models') {
+    // Own options and positionals; needs no database or Redis (usable in a Docker build step).
+    const config = loadConfigOrExit();
+    const interrupt = new AbortController();
+    process.once('SIGINT', () => interrupt.abort()); // Ctrl-C: the pull removes its temp file, then exits 1
+    return runModelsCommand(rest, { modelsDir: config.MODELS_DIR, signal: interrupt.signal });
+  }
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -40,7 +51,7 @@ async function main(): Promise<number> {
     }
     case 'doctor': {
       const app = await NestFactory.createApplicationContext(CliDoctorModule, { logger: ['error'] });
-      const report = await app.get(ReadinessService).check();
+      const report = await doctorReport(app.get(ReadinessService), app.get(AiProviderRegistry));
       console.log(formatReport(report));
       await app.close();
       return report.ready ? 0 : 1;

@@ -4,3 +4,7 @@ export { AiProviderRegistry } from './registry/ai-provider.registry';
 export { ProviderMap, ProviderMapError } from './registry/provider-map';
 export { capabilityOf } from './registry/model-capability';
 export * from './catalog-model';
+export * from './models/model-registry';
+export { checkInstalled, ModelInstallError, modelFilePath, pullModel } from './models/model-installer';
+export type { InstalledState, PullOptions, PullResult } from './models/model-installer';
+export { formatChecksum, hashFile } from './models/model-checksum';

@@ -135,7 +135,7 @@ export class ReadinessService {
       detail: unavailable.length
         ? `unavailable: ${unavailable.map((r) => `${r.modelKey} (${r.detail})`).join('; ')}`
         : `${rows.length} models servable${substituted ? `; ${substituted} by a substitute provider (${this.providers.mappingSource})` : ''}`,
-      remedy: unavailable.length ? REMEDIES.providers : undefined,
+      remedy: unavailable.length ? providerRemedy(unavailable) : undefined,
       data: { models: rows },
     };
   }
@@ -180,6 +180,17 @@ export class ReadinessService {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The exact commands the providers name (e.g. `npm run models -- pull u2netp` for a missing or corrupt model
+ * file), and the generic advice only when some unavailable model has no specific fix.
+ */
+function providerRemedy(unavailable: { modelKey: string; remedy?: string }[]): string {
+  const specific = [...new Set(unavailable.flatMap((r) => (r.remedy ? [`\`${r.remedy}\``] : [])))];
+  const needsGeneric = unavailable.some((r) => !r.remedy);
+  if (!specific.length) return REMEDIES.providers;
+  return `Run ${specific.join(' and ')}${needsGeneric ? `; otherwise: ${REMEDIES.providers}` : ''}`;
 }
 
 function skipped(name: string, why: string): CheckResult {

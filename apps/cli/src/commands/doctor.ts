@@ -1,4 +1,18 @@
-import type { ReadinessReport } from '@app/health';
+import type { AiProviderRegistry } from '@app/ai-providers';
+import type { ReadinessReport, ReadinessService } from '@app/health';
+
+/**
+ * The readiness report, with model files' checksums known: readiness only starts hashing a model file (so probes
+ * stay fast); a one-shot doctor waits for those hashes and checks again, so a corrupt file is named, not "pending".
+ */
+export async function doctorReport(
+  readiness: Pick<ReadinessService, 'check'>,
+  providers: Pick<AiProviderRegistry, 'modelFileChecks'>,
+): Promise<ReadinessReport> {
+  await readiness.check();
+  await providers.modelFileChecks();
+  return readiness.check();
+}
 
 /** Human-readable readiness report for `npm run doctor`. */
 export function formatReport(report: ReadinessReport): string {

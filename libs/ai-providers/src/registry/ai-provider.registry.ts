@@ -39,7 +39,7 @@ export class AiProviderRegistry {
     config: AppConfig,
     hfRemover: HuggingFaceBackgroundRemover,
     hfGenerator: HuggingFaceImageGenerator,
-    onnxRemover: OnnxBackgroundRemover,
+    private readonly onnxRemover: OnnxBackgroundRemover,
     embeddedRemover: EmbeddedBackgroundRemover,
     embeddedGenerator: EmbeddedAvatarGenerator,
   ) {
@@ -86,7 +86,15 @@ export class AiProviderRegistry {
     const detail = substitute
       ? `${own.detail}; stands in for ${model.provider} "${model.providerModel}" (${this.map.source})`
       : own.detail;
-    return { ...base, available: own.available, detail };
+    return { ...base, available: own.available, detail, ...(own.remedy ? { remedy: own.remedy } : {}) };
+  }
+
+  /**
+   * Resolves when the model-file checksums that availability() started in the background are known. `doctor` waits
+   * for them and asks again; readiness probes never wait.
+   */
+  modelFileChecks(): Promise<void> {
+    return this.onnxRemover.modelFileChecks();
   }
 
   private lookup<C extends ModelCapability>(

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppConfig, parseConfig } from '@app/config';
 import { ImagesService } from '@app/images';
 import type { CatalogModel } from '../../ai-provider.types';
@@ -103,6 +103,7 @@ describe('OnnxBackgroundRemover', () => {
     expect(availability).toEqual({
       available: false,
       detail: `model file ${join(modelsDir, 'isnet-general-use.onnx')} not found`,
+      remedy: 'npm run models -- pull isnet-general-use',
     });
     const err = await remover.removeBackground({ image: Buffer.alloc(8), model: missing }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
@@ -123,6 +124,25 @@ describe('OnnxBackgroundRemover', () => {
     const escape = row('../etc/passwd', { profile: 'u2net' });
     expect((await remover.availability(escape)).available).toBe(false);
     await expect(remover.removeBackground({ image: Buffer.alloc(8), model: escape })).rejects.toThrow(/inside MODELS_DIR/);
+  });
+
+  it('names the pull command for a registry model whose file is not the published one', async () => {
+    // isnet-general-use is in the model registry: its md5 is checked once, in the background, then remembered.
+    const wrong = row('isnet-general-use.onnx', { profile: 'isnet' });
+    await writeFile(join(modelsDir, 'isnet-general-use.onnx'), channelMeanModel(1024));
+    try {
+      const path = join(modelsDir, 'isnet-general-use.onnx');
+      expect(await remover.availability(wrong)).toEqual({
+        available: true,
+        detail: `ONNX model file ${path} (profile isnet, 1024×1024); md5 check pending`,
+      });
+      await vi.waitFor(async () => expect((await remover.availability(wrong)).available).toBe(false));
+      const after = await remover.availability(wrong);
+      expect(after.detail).toMatch(new RegExp(`^model file ${path} is not isnet-general-use: checksum md5:[0-9a-f]{32}, expected md5:fc16ebd8b0c10d971d3513d564d01e29$`));
+      expect(after.remedy).toBe('npm run models -- pull isnet-general-use');
+    } finally {
+      await rm(join(modelsDir, 'isnet-general-use.onnx'));
+    }
   });
 
   it('describes an available model with its profile', async () => {

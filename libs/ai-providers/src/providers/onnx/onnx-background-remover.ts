@@ -14,6 +14,8 @@ import {
   ProviderAvailability,
   ProviderError,
 } from '../../ai-provider.types';
+import { ModelFileChecker } from '../../models/model-file-check';
+import { findModelByFile, pullCommand } from '../../models/model-registry';
 import { OnnxProfile, resolveOnnxProfile } from './onnx-profiles';
 import { OnnxSessionCache, SessionLoader } from './onnx-session-cache';
 import { maskFromOutput, toNchw } from './onnx-tensor';
@@ -30,6 +32,8 @@ export const ONNX_SESSION_LOADER = Symbol('ONNX_SESSION_LOADER');
 export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityCheck, OnModuleDestroy {
   readonly providerId = 'onnx';
   private readonly sessions: OnnxSessionCache;
+  /** Registry models' files: stat per readiness call, checksum once per file version (in the background). */
+  private readonly modelFiles = new ModelFileChecker();
 
   constructor(
     private readonly config: AppConfig,
@@ -52,11 +56,29 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     } catch (err) {
       return { available: false, detail: (err as Error).message };
     }
-    if (!(await fileExists(path))) return { available: false, detail: `model file ${path} not found` };
-    return {
-      available: true,
-      detail: `ONNX model file ${path} (profile ${profile.name}, ${profile.inputWidth}×${profile.inputHeight})`,
-    };
+    const described = `ONNX model file ${path} (profile ${profile.name}, ${profile.inputWidth}×${profile.inputHeight})`;
+    const entry = findModelByFile(model.providerModel);
+    if (!entry) {
+      // Not a registry model (placed by hand): only its presence can be checked.
+      if (await fileExists(path)) return { available: true, detail: described };
+      return { available: false, detail: `model file ${path} not found` };
+    }
+    const file = await this.modelFiles.check(entry, path);
+    switch (file.state) {
+      case 'missing':
+        return { available: false, detail: `model file ${path} not found`, remedy: pullCommand(entry) };
+      case 'corrupt':
+        return { available: false, detail: `model file ${path} is not ${entry.name}: ${file.reason}`, remedy: pullCommand(entry) };
+      case 'pending':
+        return { available: true, detail: `${described}; ${entry.checksum.algorithm} check pending` };
+      case 'verified':
+        return { available: true, detail: `${described}; ${entry.checksum.algorithm} verified` };
+    }
+  }
+
+  /** Resolves when every background checksum check started by availability() has finished. */
+  modelFileChecks(): Promise<void> {
+    return this.modelFiles.settled();
   }
 
   async removeBackground(request: BackgroundRemovalRequest): Promise<AlphaMask> {
