@@ -17,17 +17,28 @@ RUN npm run build
 # Online build: fetch Prisma's native schema engine so the runtime never needs the WASM bridge or the network.
 RUN PRISMA_SCHEMA_ENGINE=native node scripts/prisma.js version
 RUN npm prune --omit=dev --no-audit --no-fund
+# The catalogued background-removal models, downloaded and checksum-verified at build time (an image that serves real
+# cut-outs with no further step). `--build-arg LUMIKU_MODELS=` builds without them; air-gapped builds can add
+# `--build-arg LUMIKU_MODELS_MIRROR=https://files.internal/models`.
+ARG LUMIKU_MODELS="u2net birefnet-general-lite birefnet-general"
+ARG LUMIKU_MODELS_MIRROR=""
+RUN mkdir -p /app/models && if [ -n "$LUMIKU_MODELS" ]; then \
+      MODELS_DIR=/app/models node dist/apps/cli/src/main.js models pull $LUMIKU_MODELS \
+        ${LUMIKU_MODELS_MIRROR:+--mirror "$LUMIKU_MODELS_MIRROR"} --timeout-ms 60000; \
+    fi
 
 FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
     PRISMA_SCHEMA_ENGINE=native \
-    STORAGE_ROOT=/data/storage
+    STORAGE_ROOT=/data/storage \
+    MODELS_DIR=/app/models
 COPY --from=build --chown=node:node /app/package.json /app/prisma.config.ts ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/prisma ./prisma
 COPY --from=build --chown=node:node /app/scripts ./scripts
+COPY --from=build --chown=node:node /app/models ./models
 RUN mkdir -p /data/storage && chown -R node:node /data
 USER node
 EXPOSE 3000

@@ -11,7 +11,7 @@ import { multipart, MultipartFile } from './support/multipart';
 import { testEnv } from './support/test-env';
 
 /**
- * The standard tier runs on Hugging Face (an Inference Endpoint for image segmentation), here a local fake speaking
+ * The standard tier runs on Hugging Face (mapped from its catalogued ONNX provider) (an Inference Endpoint for image segmentation), here a local fake speaking
  * the real wire protocol. One item's request is answered 400 (permanent): that item fails and is refunded once.
  */
 describe('Background Remover on the Hugging Face provider (fake endpoint)', () => {
@@ -19,7 +19,8 @@ describe('Background Remover on the Hugging Face provider (fake endpoint)', () =
   let app: NestFastifyApplication;
   let worker: INestApplicationContext;
   const env = (): Record<string, string> => ({
-    AI_PROVIDER_MAP: 'onnx=embedded',
+    // The removal tiers are catalogued on ONNX; this deployment serves them from a Hugging Face endpoint instead.
+    AI_PROVIDER_MAP: 'onnx=huggingface',
     HF_TOKEN: 'hf_test_token_not_real',
     HF_BG_REMOVAL_ENDPOINT_URL: fake.url('/rmbg'),
     HF_TIMEOUT_MS: '5000',

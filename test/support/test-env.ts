@@ -21,6 +21,11 @@ export const testEnv: Record<string, string> = {
   STORAGE_ROOT: join(tmpdir(), `lumiku-test-${pid}`, 'storage'),
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   SIGNUP_CREDITS: '100',
+  // Limits are counted in Redis and shared by every app of this run (like replicas): keep them out of the way of
+  // suites that register many users; the limiter itself is exercised by test/reliability/shared-rate-limit.test.ts.
+  RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+  RATE_LIMIT_IP_PER_MINUTE: '100000',
+  RATE_LIMIT_USER_PER_MINUTE: '100000',
   RECONCILE_GRACE_SECONDS: '1',
   SHUTDOWN_TIMEOUT_SECONDS: '10',
 };

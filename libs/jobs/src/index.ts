@@ -4,3 +4,4 @@ export * from './jobs.module';
 export * from './redis-connection';
 export * from './background-removal.types';
 export * from './job-completion-waiter.service';
+export * from './paid-job-lifecycle';

@@ -45,7 +45,8 @@ export const ALL_JOBS: readonly JobName[] = Object.values(JobName);
 /** Retries for transient failures; handlers decide what is transient and fail permanently otherwise. */
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 5,
-  backoff: { type: 'exponential', delay: 2_000 },
+  // 'paid-job': exponential from `delay`, stretched to a provider's Retry-After (the worker's backoffStrategy).
+  backoff: { type: 'paid-job', delay: 2_000 },
   removeOnComplete: { age: 24 * 3600, count: 5_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;

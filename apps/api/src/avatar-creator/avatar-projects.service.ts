@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { afterCursor, NotFoundError, toPage } from '@app/common';
 import { creditReference, CreditsService } from '@app/credits';
+import { OPEN_JOB_STATUSES } from '@app/jobs';
 import { AvatarProject, Prisma, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { parseCursor } from '../common/cursor';
@@ -97,7 +98,7 @@ export class AvatarProjectsService {
         SELECT id FROM avatar_projects WHERE id = ${projectId}::uuid AND user_id = ${userId}::uuid FOR UPDATE`;
       if (locked.length === 0) throw new NotFoundError('Project');
       const inFlight = await tx.avatarGeneration.updateManyAndReturn({
-        where: { projectId, status: { in: ['QUEUED', 'PROCESSING'] } },
+        where: { projectId, status: { in: OPEN_JOB_STATUSES } },
         data: { status: 'FAILED', errorCode: 'PROJECT_DELETED', errorMessage: 'The project was deleted', completedAt: new Date() },
         select: { id: true, creditCharged: true },
       });

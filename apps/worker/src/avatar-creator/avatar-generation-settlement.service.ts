@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { creditReference, CreditsService } from '@app/credits';
 import { AvatarGeneration, Prisma, PrismaService } from '@app/prisma';
+import { OPEN_JOB_STATUSES } from '@app/jobs';
 import { AVATAR_APP_ID } from './avatar-creator.constants';
 import { asObject } from './generation-params';
 
@@ -23,7 +24,7 @@ export interface GenerationFailure {
   durationMs: number;
 }
 
-const UNSETTLED = { in: ['QUEUED', 'PROCESSING'] } satisfies Prisma.EnumJobStatusFilter;
+const UNSETTLED = { in: OPEN_JOB_STATUSES } satisfies Prisma.EnumJobStatusFilter;
 
 /**
  * The only way a generation reaches SUCCEEDED or FAILED in the worker. Each settlement is one transaction that

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JobName, JobProducer, QueueName } from '@app/jobs';
+import { JobName, JobProducer, MAX_TOTAL_ATTEMPTS, OPEN_JOB_STATUSES, QueueName } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { ReconcileSource } from '../maintenance/reconcile-source';
-import { MAX_TOTAL_ATTEMPTS } from './avatar-creator.constants';
 import { AvatarGenerationSettlement } from './avatar-generation-settlement.service';
 
 /** Job states after which BullMQ will not run the job again by itself (the id stays taken until removed). */
@@ -26,7 +25,7 @@ export class AvatarGenerationReconcileSource implements ReconcileSource {
 
   async findUnsettled(before: Date, limit: number): Promise<string[]> {
     const rows = await this.prisma.avatarGeneration.findMany({
-      where: { status: { in: ['QUEUED', 'PROCESSING'] }, updatedAt: { lt: before } },
+      where: { status: { in: OPEN_JOB_STATUSES }, updatedAt: { lt: before } },
       orderBy: { updatedAt: 'asc' },
       take: limit,
       select: { id: true },

@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { AiProviderRegistry, ProviderError, providerFailureMessage, toCatalogModel } from '@app/ai-providers';
-import { isDomainError } from '@app/common';
+import { AiProviderRegistry, ProviderError, toCatalogModel } from '@app/ai-providers';
 import { AppConfig } from '@app/config';
 import { ImagesService } from '@app/images';
-import { JobName, JobPayloads } from '@app/jobs';
-import { AiModel, AvatarGeneration, mapPrismaError, PrismaService } from '@app/prisma';
+import { classifyJobFailure, JobName, JobPayloads } from '@app/jobs';
+import { AiModel, AvatarGeneration, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { THUMBNAIL_SIZE } from './avatar-creator.constants';
@@ -13,15 +12,6 @@ import { AvatarGenerationSettlement, GenerationOutput } from './avatar-generatio
 import { readStoredParams } from './generation-params';
 
 type Outcome = 'succeeded' | 'failed' | 'already-settled' | 'gone';
-
-/** Codes of failures that may go away by themselves; everything else a DomainError says is permanent. */
-const TRANSIENT_CODES = new Set(['PROVIDER_UNAVAILABLE', 'DATABASE_UNAVAILABLE', 'QUEUE_UNAVAILABLE']);
-
-interface ClassifiedError {
-  transient: boolean;
-  code: string;
-  message: string;
-}
 
 /**
  * generate-avatar: prompt → provider → validated image → storage → settle. The provider call happens outside
@@ -72,7 +62,7 @@ export class GenerateAvatarJob {
       await this.discardUnclaimedOutput(generation, output.imageKey);
       return { outcome: 'already-settled' };
     } catch (err) {
-      const failure = classify(err);
+      const failure = classifyJobFailure(err);
       const attempts = job.opts.attempts ?? 1;
       if (failure.transient && job.attemptsMade + 1 < attempts) {
         this.logger.warn({ generationId: generation.id, attempt: job.attemptsMade + 1, attempts, code: failure.code }, 'generation will be retried');
@@ -128,12 +118,4 @@ export class GenerateAvatarJob {
       this.logger.warn({ err, generationId: generation.id }, 'could not remove the output of an already settled generation');
     });
   }
-}
-
-/** Provider errors say whether they are transient; other domain errors are permanent; unknown errors are retried. */
-function classify(err: unknown): ClassifiedError {
-  if (err instanceof ProviderError) return { transient: err.transient, code: err.code, message: providerFailureMessage(err) };
-  const domain = isDomainError(err) ? err : mapPrismaError(err);
-  if (domain) return { transient: TRANSIENT_CODES.has(domain.code), code: domain.code, message: domain.message };
-  return { transient: true, code: 'INTERNAL_ERROR', message: 'The generation failed unexpectedly' };
 }

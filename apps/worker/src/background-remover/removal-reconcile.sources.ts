@@ -1,22 +1,27 @@
-import { Injectable } from '@nestjs/common';
-import { JobName, JobProducer, QueueName } from '@app/jobs';
+import { Injectable, Logger } from '@nestjs/common';
+import { JobName, JobProducer, MAX_TOTAL_ATTEMPTS, OPEN_JOB_STATUSES, QueueName } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import type { ReconcileSource } from '../maintenance/reconcile-source';
-import { finalizeJobId } from './removal-settlement.service';
+import { finalizeJobId, RemovalSettlementService } from './removal-settlement.service';
 
-/** Removal jobs committed (or mid-flight) whose queue job is gone: enqueue them again. */
+/**
+ * Removal jobs committed (or mid-flight) whose queue job is gone: enqueue them again — unless the row already used
+ * MAX_TOTAL_ATTEMPTS, then it is failed and refunded once instead of looping forever (a poison input).
+ */
 @Injectable()
 export class RemovalJobReconcileSource implements ReconcileSource {
   readonly name = 'background-removal-jobs';
+  private readonly logger = new Logger(RemovalJobReconcileSource.name);
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly jobs: JobProducer,
+    private readonly settlement: RemovalSettlementService,
   ) {}
 
   async findUnsettled(before: Date, limit: number): Promise<string[]> {
     const rows = await this.prisma.backgroundRemovalJob.findMany({
-      where: { status: { in: ['QUEUED', 'PROCESSING'] }, updatedAt: { lt: before } },
+      where: { status: { in: OPEN_JOB_STATUSES }, updatedAt: { lt: before } },
       select: { id: true },
       orderBy: { updatedAt: 'asc' },
       take: limit,
@@ -29,6 +34,13 @@ export class RemovalJobReconcileSource implements ReconcileSource {
   }
 
   async requeue(id: string): Promise<void> {
+    const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id } });
+    if (!row || !OPEN_JOB_STATUSES.includes(row.status as 'QUEUED')) return;
+    if (row.attempts >= MAX_TOTAL_ATTEMPTS) {
+      await this.settlement.fail(row, 'INTERNAL_ERROR', `The image could not be processed after ${row.attempts} attempts`);
+      this.logger.warn({ jobId: id, attempts: row.attempts }, 'gave up on a removal that kept failing to settle');
+      return;
+    }
     // A finished BullMQ job with this id would make the add a no-op: remove it first.
     await this.jobs.queue(QueueName.BackgroundRemoval).remove(id).catch(() => 0);
     await this.jobs.enqueue(JobName.RemoveBackground, { jobId: id }, { jobId: id });

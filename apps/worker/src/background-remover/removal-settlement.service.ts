@@ -1,12 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { DomainError } from '@app/common';
 import { RemovalRefundService } from '@app/credits';
-import { JobName, JobProducer } from '@app/jobs';
+import { classifyJobFailure, JobName, JobProducer, OPEN_JOB_STATUSES } from '@app/jobs';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
-import { ProviderError, providerFailureMessage } from '@app/ai-providers';
 
-const OPEN = { in: ['QUEUED', 'PROCESSING'] as ('QUEUED' | 'PROCESSING')[] };
+const OPEN = { in: OPEN_JOB_STATUSES };
 
 export interface RemovalOutput {
   outputKey: string;
@@ -69,22 +67,18 @@ export class RemovalSettlementService {
    * or fail now and refund.
    */
   async handleError(row: BackgroundRemovalJob, err: unknown, job: Job): Promise<void> {
-    const transient = err instanceof ProviderError ? err.transient : !(err instanceof DomainError);
+    const failure = classifyJobFailure(err);
     const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
-    // Users see our own words; the raw error (provider text, stack) stays in the logs with the job id.
-    const message =
-      err instanceof ProviderError ? providerFailureMessage(err) : err instanceof DomainError ? err.message : 'Processing failed unexpectedly';
-    if (err instanceof ProviderError) this.logger.warn({ err, jobId: row.id, transient, attemptsLeft }, 'provider call failed');
-    if (transient && attemptsLeft) {
+    if (failure.code === 'INTERNAL_ERROR') this.logger.error({ err, jobId: row.id }, 'background removal crashed');
+    else this.logger.warn({ err, jobId: row.id, code: failure.code, transient: failure.transient, attemptsLeft }, 'background removal attempt failed');
+    if (failure.transient && attemptsLeft) {
       await this.prisma.backgroundRemovalJob.updateMany({
-        where: { id: row.id, status: OPEN },
-        data: { status: 'QUEUED', errorMessage: `Retrying: ${message}`.slice(0, 500) },
+        where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
+        data: { status: 'QUEUED', errorMessage: `Retrying: ${failure.message}`.slice(0, 500) },
       });
       throw err;
     }
-    const code = err instanceof DomainError ? err.code : 'INTERNAL_ERROR';
-    if (!(err instanceof DomainError)) this.logger.error({ err, jobId: row.id }, 'background removal crashed');
-    await this.fail(row, code, message);
+    await this.fail(row, failure.code, failure.message);
   }
 
   /** When every item has settled, hand the batch to the finalize job (ZIP, final status, webhook). */

@@ -4,7 +4,7 @@ import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
-import { JobName, JobPayloads, StoredRemovalOptions } from '@app/jobs';
+import { JobName, JobPayloads, OPEN_JOB_STATUSES, StoredRemovalOptions } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { JobHandler } from '../jobs/job-handler.decorator';
@@ -29,7 +29,7 @@ export class RemoveBackgroundHandler {
     // Only an open row may start: a job failed and refunded meanwhile (e.g. an enqueue that timed out but did reach
     // Redis) must not run and deliver an output the user got their money back for.
     const { count } = await this.prisma.backgroundRemovalJob.updateMany({
-      where: { id: row.id, status: { in: ['QUEUED', 'PROCESSING'] } },
+      where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
       data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
     });
     if (count === 0) return 'already settled';

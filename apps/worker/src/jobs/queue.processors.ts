@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import type { Job, WorkerOptions } from 'bullmq';
 import { AppConfig } from '@app/config';
-import { QueueName } from '@app/jobs';
+import { DEFAULT_JOB_OPTIONS, paidJobBackoffMs, QueueName } from '@app/jobs';
 import { JobHandlerRegistry } from './job-handler.registry';
 
 /** Consumes one queue and hands each job to its registered handler. */
@@ -28,13 +28,24 @@ abstract class QueueConsumer extends WorkerHost implements OnApplicationBootstra
   }
 }
 
-@Processor(QueueName.BackgroundRemoval)
+/** Retries back off exponentially, or as long as the provider asked (Retry-After / estimated_time) when that is longer. */
+const WORKER_OPTIONS: Partial<WorkerOptions> = {
+  settings: {
+    backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: { opts: { backoff?: number | { delay?: number } } }) => {
+      const backoff = job?.opts.backoff;
+      const base = (typeof backoff === 'object' ? backoff.delay : backoff) ?? DEFAULT_JOB_OPTIONS.backoff.delay;
+      return paidJobBackoffMs(attemptsMade, base, err);
+    },
+  },
+};
+
+@Processor(QueueName.BackgroundRemoval, WORKER_OPTIONS)
 export class BackgroundRemovalConsumer extends QueueConsumer {}
 
-@Processor(QueueName.AvatarGeneration)
+@Processor(QueueName.AvatarGeneration, WORKER_OPTIONS)
 export class AvatarGenerationConsumer extends QueueConsumer {}
 
-@Processor(QueueName.Maintenance)
+@Processor(QueueName.Maintenance, WORKER_OPTIONS)
 export class MaintenanceConsumer extends QueueConsumer {}
 
 export const QUEUE_CONSUMERS = [BackgroundRemovalConsumer, AvatarGenerationConsumer, MaintenanceConsumer];

@@ -54,7 +54,7 @@ afterAll(async () => rm(modelsDir, { recursive: true, force: true }));
 describe('AiProviderRegistry (wired by AiProvidersModule)', () => {
   it('serves every model with the embedded default outside production, and says so', async () => {
     const registry = await registryFor({ NODE_ENV: 'development' });
-    expect(registry.mappingSource).toBe('*=embedded (non-production default)');
+    expect(registry.mappingSource).toBe('*=embedded, installed ONNX models on onnx (non-production default)');
     const { providerId, remover } = registry.backgroundRemover(BASIC);
     expect(providerId).toBe('embedded');
     expect(remover).toBeInstanceOf(EmbeddedBackgroundRemover);
@@ -67,11 +67,27 @@ describe('AiProviderRegistry (wired by AiProvidersModule)', () => {
       available: true,
       detail:
         'embedded default (not the real model): classical removal for plain/studio backgrounds; ' +
-        'stands in for onnx "isnet-general-use.onnx" (*=embedded (non-production default))',
+        'stands in for onnx "isnet-general-use.onnx" (*=embedded, installed ONNX models on onnx (non-production default))',
     });
     const flux = await registry.availability(FLUX);
     expect(flux).toMatchObject({ providerId: 'embedded', substitute: true, available: true });
     expect(flux.detail).toContain('embedded default (not the real model): procedural DiceBear avatar');
+  });
+
+  it('outside production, an ONNX row whose model file is installed runs on ONNX; the others stay embedded', async () => {
+    const installed: CatalogModel = { ...BASIC, modelKey: 'background-remover:installed', providerModel: 'installed-u2net.onnx' };
+    await writeFile(join(modelsDir, 'installed-u2net.onnx'), Buffer.alloc(16));
+    try {
+      const registry = await registryFor({ NODE_ENV: 'development' });
+      expect(registry.backgroundRemover(installed).remover).toBeInstanceOf(OnnxBackgroundRemover);
+      expect(registry.backgroundRemover(BASIC).providerId).toBe('embedded'); // its file is not installed
+      expect(registry.backgroundRemover(STANDARD).providerId).toBe('embedded');
+      // An explicit AI_PROVIDER_MAP is taken literally.
+      const mapped = await registryFor({ NODE_ENV: 'development', AI_PROVIDER_MAP: '*=embedded' });
+      expect(mapped.backgroundRemover(installed).providerId).toBe('embedded');
+    } finally {
+      await rm(join(modelsDir, 'installed-u2net.onnx'));
+    }
   });
 
   it('uses the catalogue providers in production and reports what is missing', async () => {

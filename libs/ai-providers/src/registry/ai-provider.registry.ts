@@ -51,13 +51,14 @@ export class AiProviderRegistry {
     ]);
   }
 
-  /** The mapping in force, e.g. "*=embedded (non-production default)". */
+  /** The mapping in force, e.g. "*=embedded, installed ONNX models on onnx (non-production default)". */
   get mappingSource(): string {
     return this.map.source;
   }
 
   /** The provider id that runs this model after the deployment mapping. */
   providerIdFor(model: CatalogModel): string {
+    if (this.map.preferInstalledModels && model.provider === 'onnx' && this.onnxRemover.hasModelFile(model)) return 'onnx';
     return this.map.resolve(model.provider);
   }
 

@@ -6,7 +6,7 @@ describe('ProviderMap', () => {
     for (const env of ['development', 'test']) {
       const map = ProviderMap.parse(undefined, env);
       expect(['huggingface', 'onnx', 'embedded'].map((p) => map.resolve(p))).toEqual(['embedded', 'embedded', 'embedded']);
-      expect(map.source).toBe('*=embedded (non-production default)');
+      expect(map.source).toBe('*=embedded, installed ONNX models on onnx (non-production default)');
     }
   });
 

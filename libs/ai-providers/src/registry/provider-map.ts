@@ -3,20 +3,23 @@ import { isProviderId, PROVIDER_IDS, ProviderId } from '../ai-provider.types';
 /**
  * The deployment-level mapping of catalogue providers (AI_PROVIDER_MAP), e.g. "huggingface=embedded,onnx=embedded"
  * or "*=embedded". An exact entry beats "*"; a provider with no entry runs as catalogued. Unset: everything on the
- * embedded default outside production (a fresh machine has no key or model file), as catalogued in production.
+ * embedded default outside production (a fresh machine has no key or model file) — except ONNX rows whose model file
+ * `npm run models -- pull` installed —, as catalogued in production.
  */
 export class ProviderMap {
   private constructor(
     private readonly entries: ReadonlyMap<string, ProviderId>,
     /** Where the mapping came from, for health output. */
     readonly source: string,
+    /** Non-production default: an ONNX row whose model file is installed runs on ONNX, the rest on embedded. */
+    readonly preferInstalledModels = false,
   ) {}
 
   static parse(raw: string | undefined, nodeEnv: string): ProviderMap {
     if (raw === undefined || raw.trim() === '') {
       return nodeEnv === 'production'
         ? new ProviderMap(new Map(), 'as catalogued (production default)')
-        : new ProviderMap(new Map([['*', 'embedded']]), '*=embedded (non-production default)');
+        : new ProviderMap(new Map([['*', 'embedded']]), '*=embedded, installed ONNX models on onnx (non-production default)', true);
     }
     const entries = new Map<string, ProviderId>();
     for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
@@ -115,6 +116,15 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     output.dispose();
     request.signal?.throwIfAborted();
     return this.images.resizeMask(mask, rgb.sourceWidth, rgb.sourceHeight);
+  }
+
+  /** Whether the row's model file is installed (a cheap stat; its checksum is checked by availability()). */
+  hasModelFile(model: CatalogModel): boolean {
+    try {
+      return existsSync(this.modelPath(model));
+    } catch {
+      return false;
+    }
   }
 
   /** The catalogue names a file inside MODELS_DIR; anything resolving outside it is refused. */
