@@ -38,6 +38,8 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/prisma ./prisma
 COPY --from=build --chown=node:node /app/scripts ./scripts
+# The embedded remover's bundled person model (found by walking up from dist/, see selfie-model-file.ts).
+COPY --from=build --chown=node:node /app/libs/ai-providers/assets ./libs/ai-providers/assets
 COPY --from=build --chown=node:node /app/models ./models
 RUN mkdir -p /data/storage && chown -R node:node /data
 USER node

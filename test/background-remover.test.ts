@@ -15,6 +15,7 @@ import { multipart, MultipartFile } from './support/multipart';
 interface Job {
   id: string;
   status: string;
+  originalFilename: string | null;
   outputUrl: string | null;
   thumbnailUrl: string | null;
   creditCharged: number;
@@ -224,6 +225,11 @@ describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
     const names = zipEntries(zip.rawPayload);
     expect(names).toHaveLength(20);
     expect(names.every((n) => n.endsWith('.png'))).toBe(true);
+    // Upload order, not creation time (all 20 rows share one createdAt): item-0 first, item-19 last.
+    expect(names).toEqual(Array.from({ length: 20 }, (_, i) => `${String(i + 1).padStart(3, '0')}-item-${i}.png`));
+    expect(done.items!.map((item) => item.originalFilename)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `item-${i}.jpg`),
+    );
     expect((await download(done.zipUrl!)).statusCode).toBe(200);
 
     const events = await app.inject({ method: 'GET', url: `/api/background-remover/batch/${created.id}/events`, headers: user.auth });

@@ -6,3 +6,6 @@ export interface StoredRemovalOptions {
   crop: boolean;
   cropMargin: number;
 }
+
+/** Batch items in upload order (GET /batch/:id, the ZIP, enqueueing); creation time only for items from before `position`. */
+export const BATCH_UPLOAD_ORDER: ({ position: 'asc' } | { createdAt: 'asc' } | { id: 'asc' })[] = [{ position: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { afterCursor, NotFoundError, toPage } from '@app/common';
-import { JobProducer, QueueName } from '@app/jobs';
+import { BATCH_UPLOAD_ORDER, JobProducer, QueueName } from '@app/jobs';
 import { BackgroundRemovalBatch, BackgroundRemovalJob, JobStatus, PrismaService } from '@app/prisma';
 import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
@@ -35,7 +35,7 @@ export class RemovalQueryService {
   async getBatch(userId: string, id: string): Promise<BatchDto> {
     const batch = await this.prisma.backgroundRemovalBatch.findFirst({
       where: { id, userId },
-      include: { jobs: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+      include: { jobs: { orderBy: BATCH_UPLOAD_ORDER } },
     });
     if (!batch) throw new NotFoundError('Batch');
     const dto = toBatchDto(batch);

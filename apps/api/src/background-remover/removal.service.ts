@@ -4,7 +4,7 @@ import { DomainError, resolvePublicTarget } from '@app/common';
 import { AppConfig } from '@app/config';
 import { creditReference, CreditsService, quotePrice, RemovalRefundService, splitEvenly, SubscriptionQuotaService } from '@app/credits';
 import { ImageInfo, ImagesService } from '@app/images';
-import { JobName, JobProducer, StoredRemovalOptions } from '@app/jobs';
+import { BATCH_UPLOAD_ORDER, JobName, JobProducer, StoredRemovalOptions } from '@app/jobs';
 import { AiModel, BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import type { BufferedFile, StoredUpload } from '../common/uploads/multipart-upload.service';
@@ -151,6 +151,7 @@ export class RemovalService {
           data: uploads.map((upload, i) => ({
             userId: req.userId,
             batchId,
+            position: i,
             tier: req.tier,
             modelKey: model.modelKey,
             paidWith: payment.paidWith,
@@ -169,7 +170,7 @@ export class RemovalService {
         });
         return { batch, payment };
       });
-      const jobs = await this.prisma.backgroundRemovalJob.findMany({ where: { batchId }, orderBy: { createdAt: 'asc' } });
+      const jobs = await this.prisma.backgroundRemovalJob.findMany({ where: { batchId }, orderBy: BATCH_UPLOAD_ORDER });
       await this.enqueueOrRefund(jobs, created.batch);
       return created;
     } catch (err) {

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { ZipArchive } from 'archiver';
-import { JobName, JobPayloads, JobProducer } from '@app/jobs';
+import { BATCH_UPLOAD_ORDER, JobName, JobPayloads, JobProducer } from '@app/jobs';
 import { BatchStatus, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { JobHandler } from '../jobs/job-handler.decorator';
@@ -26,7 +26,7 @@ export class FinalizeBatchHandler {
 
     const succeeded = await this.prisma.backgroundRemovalJob.findMany({
       where: { batchId: batch.id, status: 'SUCCEEDED', outputKey: { not: null } },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      orderBy: BATCH_UPLOAD_ORDER,
       select: { id: true, outputKey: true, originalFilename: true, outputFormat: true },
     });
     let zipKey: string | null = null;

@@ -19,18 +19,7 @@ const SAD = ['sad01', 'sad02', 'sad03', 'sad04'] as const;
  * comes from fixed palettes or hex digests, never from the prompt text.
  */
 export function avatarSvg(design: AvatarDesign, width: number, height: number): string {
-  const avatar = createAvatar(AVATAR_STYLE, {
-    seed: design.seed,
-    flip: design.flip,
-    skinColor: [design.skinColor],
-    hairColor: [design.hairColor],
-    glassesProbability: design.glassesProbability,
-    beardProbability: design.beardProbability,
-    frecklesProbability: design.frecklesProbability,
-    earringsProbability: design.earringsProbability,
-    mouth: [...(design.mood === 'happy' ? HAPPY : SAD)],
-  }).toString();
-
+  const avatar = avatarHeadSvg(design);
   // Large enough to fill a portrait frame (a little horizontal crop is fine); the neck runs off the bottom edge.
   const side = Math.round(Math.min(width * 1.1, height * 0.95));
   const x = Math.round((width - side) / 2);
@@ -51,4 +40,19 @@ export function avatarSvg(design: AvatarDesign, width: number, height: number): 
     placed,
     '</svg>',
   ].join('');
+}
+
+/** The DiceBear head alone (transparent around it, square viewBox): the artwork avatarSvg() places. */
+export function avatarHeadSvg(design: AvatarDesign): string {
+  return createAvatar(AVATAR_STYLE, {
+    seed: design.seed,
+    flip: design.flip,
+    skinColor: [design.skinColor],
+    hairColor: [design.hairColor],
+    glassesProbability: design.glassesProbability,
+    beardProbability: design.beardProbability,
+    frecklesProbability: design.frecklesProbability,
+    earringsProbability: design.earringsProbability,
+    mouth: [...(design.mood === 'happy' ? HAPPY : SAD)],
+  }).toString();
 }

@@ -3,10 +3,12 @@ import { AppConfig, parseConfig } from '@app/config';
 import { ImagesService } from '@app/images';
 import { runBackgroundRemoverContract } from '../../../testing/background-remover.contract';
 import { maskIou, mulberry32, renderScene, SceneOptions } from '../../../testing/test-scenes';
+import { buildCase, scoreMask } from '../../../testing/quality/eval-set';
 import { EmbeddedBackgroundRemover } from './embedded-background-remover';
 
 const images = new ImagesService(parseConfig({}) as AppConfig);
 const remover = new EmbeddedBackgroundRemover(images);
+const classicalOnly = new EmbeddedBackgroundRemover(images, null);
 /** A catalogue row served by the embedded default in place of its real provider (dev mapping). */
 const model = {
   modelKey: 'background-remover:basic',
@@ -19,15 +21,15 @@ const model = {
 
 runBackgroundRemoverContract('embedded', async () => ({ remover, model }));
 
-describe('EmbeddedBackgroundRemover on generated studio shots', () => {
-  const cases: Array<[string, SceneOptions]> = [
-    ['flat light, floating', { width: 640, height: 480, background: 'light', placement: 'floating', palette: 'colourful' }],
-    ['flat light, touching the bottom', { width: 480, height: 640, background: 'light', placement: 'touching-bottom', palette: 'colourful' }],
-    ['gradient, floating', { width: 640, height: 480, background: 'gradient', placement: 'floating', palette: 'colourful' }],
-    ['gradient, touching the bottom', { width: 600, height: 600, background: 'gradient', placement: 'touching-bottom', palette: 'colourful' }],
-    ['gradient, bright subject, WebP', { width: 800, height: 600, background: 'gradient', placement: 'floating', palette: 'bright', format: 'webp' }],
-  ];
+const cases: Array<[string, SceneOptions]> = [
+  ['flat light, floating', { width: 640, height: 480, background: 'light', placement: 'floating', palette: 'colourful' }],
+  ['flat light, touching the bottom', { width: 480, height: 640, background: 'light', placement: 'touching-bottom', palette: 'colourful' }],
+  ['gradient, floating', { width: 640, height: 480, background: 'gradient', placement: 'floating', palette: 'colourful' }],
+  ['gradient, touching the bottom', { width: 600, height: 600, background: 'gradient', placement: 'touching-bottom', palette: 'colourful' }],
+  ['gradient, bright subject, WebP', { width: 800, height: 600, background: 'gradient', placement: 'floating', palette: 'bright', format: 'webp' }],
+];
 
+describe('EmbeddedBackgroundRemover on generated studio shots', () => {
   it.each(cases)('%s: IoU ≥ 0.9 with the known mask', async (_name, opts) => {
     const scene = await renderScene(images, opts);
     const mask = await remover.removeBackground({ image: scene.image, model });
@@ -76,5 +78,42 @@ describe('EmbeddedBackgroundRemover on generated studio shots', () => {
   it('says it is the embedded default, not the real model', async () => {
     expect((await remover.availability(model)).detail).toContain('embedded default (not the real model)');
     expect((await remover.availability({ ...model, provider: 'embedded' })).detail).not.toContain('not the real');
+  });
+});
+
+describe('EmbeddedBackgroundRemover with the bundled person model', () => {
+  it('cuts a person out of a cluttered scene far better than the classical remover alone', async () => {
+    const scene = await buildCase('person-photo', 'busy', 1);
+    const withPerson = await remover.analyse({ image: scene.image, model });
+    expect(withPerson.choice).toBe('person');
+    const mask = await remover.removeBackground({ image: scene.image, model });
+    expect([mask.width, mask.height]).toEqual([scene.width, scene.height]);
+    const person = scoreMask(mask.data, scene.truth);
+    const classical = scoreMask((await classicalOnly.removeBackground({ image: scene.image, model })).data, scene.truth);
+    expect(person.iou).toBeGreaterThanOrEqual(0.85);
+    expect(person.iou).toBeGreaterThan(classical.iou + 0.2);
+    expect(person.mae).toBeLessThan(classical.mae);
+  });
+
+  it('keeps the classical cut for a person on a studio backdrop (both agree; classical edges are sharper)', async () => {
+    const scene = await buildCase('person-photo', 'studio', 0);
+    const analysis = await remover.analyse({ image: scene.image, model });
+    expect(analysis.person?.confident).toBe(true);
+    expect(analysis.choice).toBe('classical');
+  });
+
+  it('leaves a product on a studio backdrop to the classical remover', async () => {
+    const scene = await buildCase('object', 'studio', 0);
+    const analysis = await remover.analyse({ image: scene.image, model });
+    expect(analysis.person?.confident).toBe(false);
+    expect(analysis.choice).toBe('classical');
+  });
+
+  it('falls back to classical removal when the person model is unavailable', async () => {
+    const broken = new EmbeddedBackgroundRemover(images, { segment: async () => undefined });
+    const scene = await renderScene(images, cases[0]![1]);
+    const analysis = await broken.analyse({ image: scene.image, model });
+    expect(analysis.choice).toBe('classical');
+    expect(analysis.person).toBeUndefined();
   });
 });
