@@ -45,6 +45,8 @@ export const configSchema = z
       }),
     /** Swagger UI and JSON at /api/docs. Unset: on outside production, off in production (explicit opt-in). */
     SWAGGER_ENABLED: bool.optional(),
+    /** The API's public base URL, e.g. https://api.lumiku.example (the OpenAPI `servers` entry). Unset: same origin. */
+    API_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Who sees readiness details (providers, files, remedies): `public`, or `admin` tokens only. Unset: admin in production. */
     HEALTH_DETAILS: z.enum(['public', 'admin']).optional(),
 

@@ -4,6 +4,7 @@ import { AuthService } from './auth.service';
 import { AuthUser, CurrentUser, Public } from './auth.decorators';
 import { AuthResponseDto, LoginDto, RegisterDto, UserProfileDto } from './dto/auth.dto';
 import { AuthRateLimited } from '../common/rate-limit/throttling';
+import { ApiErrorCodes, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -12,6 +13,7 @@ export class AuthController {
 
   @Public()
   @AuthRateLimited()
+  @ApiErrorCodes(...VALIDATION_ERRORS, 'EMAIL_TAKEN', 'WEAK_PASSWORD')
   @Post('register')
   @ApiOperation({ summary: 'Create an account (gets the signup credit grant) and return a bearer token' })
   @ApiCreatedResponse({ type: AuthResponseDto })
@@ -21,6 +23,7 @@ export class AuthController {
 
   @Public()
   @AuthRateLimited()
+  @ApiErrorCodes(...VALIDATION_ERRORS, 'INVALID_CREDENTIALS')
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for a bearer token' })

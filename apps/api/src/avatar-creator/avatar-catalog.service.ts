@@ -70,8 +70,8 @@ export class AvatarCatalogService {
 }
 
 function unavailable(modelKey: string | null): DomainError {
-  const what = modelKey ? `The model "${modelKey}" is` : 'No avatar model you may use is';
-  return new DomainError('PROVIDER_UNAVAILABLE', `${what} not available on this server right now; nothing was charged`, {
+  const what = modelKey ? `The model "${modelKey}" is not` : 'None of the avatar models you may use is';
+  return new DomainError('PROVIDER_UNAVAILABLE', `${what} available on this server right now; nothing was charged`, {
     ...(modelKey ? { modelKey } : {}),
   });
 }

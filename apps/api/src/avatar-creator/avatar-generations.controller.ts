@@ -28,6 +28,7 @@ import {
 import { AvatarDto } from './dto/avatar.dto';
 import { IdParamDto } from './dto/id-param.dto';
 import { requestHash } from './request-hash';
+import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, PAID_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 const DEFAULT_PREVIEW_NAME = 'Preview';
 
@@ -48,6 +49,7 @@ export class AvatarGenerationsController {
     private readonly idempotency: IdempotencyService,
   ) {}
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, ...VALIDATION_ERRORS, ...PAID_ERRORS, 'MODEL_TIER_FORBIDDEN', 'PROVIDER_UNAVAILABLE')
   @Post('projects/:id/avatars/generate')
   @HttpCode(202)
   @IdempotencyKeyHeader()
@@ -68,6 +70,7 @@ export class AvatarGenerationsController {
     return this.startIdempotently(user, id, { ...dto, isPreview: false }, dto, key, request, reply);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, ...VALIDATION_ERRORS, ...PAID_ERRORS, 'MODEL_TIER_FORBIDDEN', 'PROVIDER_UNAVAILABLE')
   @Post('projects/:id/avatars/generate-preview')
   @HttpCode(202)
   @IdempotencyKeyHeader()
@@ -88,6 +91,7 @@ export class AvatarGenerationsController {
     return this.startIdempotently(user, id, { ...dto, name: dto.name ?? DEFAULT_PREVIEW_NAME, isPreview: true }, dto, key, request, reply);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, ...VALIDATION_ERRORS, 'CONFLICT')
   @Post('projects/:id/avatars/save-preview')
   @ApiOperation({ summary: 'Keep a succeeded preview as an avatar (no second charge)' })
   @ApiCreatedResponse({ type: AvatarDto })
@@ -97,6 +101,7 @@ export class AvatarGenerationsController {
     return this.previews.save(user.id, id, dto);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
   @Get('generations/:id')
   @ApiOperation({ summary: 'Status of a generation: result URLs when SUCCEEDED, error code when FAILED' })
   @ApiOkResponse({ type: AvatarGenerationDto })

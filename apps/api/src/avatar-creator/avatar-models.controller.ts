@@ -4,6 +4,7 @@ import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { AvatarCatalogService } from './avatar-catalog.service';
 import { toAvatarModelDto } from './avatar-creator.mappers';
 import { AvatarModelListDto } from './dto/avatar-model.dto';
+import { ApiErrorCodes } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('avatar-creator')
 @ApiBearerAuth()
@@ -11,6 +12,7 @@ import { AvatarModelListDto } from './dto/avatar-model.dto';
 export class AvatarModelsController {
   constructor(private readonly catalog: AvatarCatalogService) {}
 
+  @ApiErrorCodes('CATALOG_EMPTY')
   @Get()
   @ApiOperation({ summary: 'Avatar models your tier may use, with their credit cost' })
   @ApiOkResponse({ type: AvatarModelListDto })

@@ -13,6 +13,7 @@ import { CursorQueryDto } from '../common/pagination.dto';
 import { AvatarProjectsService } from './avatar-projects.service';
 import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
 import { IdParamDto } from './dto/id-param.dto';
+import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('avatar-creator')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ import { IdParamDto } from './dto/id-param.dto';
 export class AvatarProjectsController {
   constructor(private readonly projects: AvatarProjectsService) {}
 
+  @ApiErrorCodes(...VALIDATION_ERRORS)
   @Get()
   @ApiOperation({ summary: 'Your projects, newest first (cursor-paginated), with avatar counts and latest thumbnails' })
   @ApiOkResponse({ type: AvatarProjectPageDto })
@@ -27,6 +29,7 @@ export class AvatarProjectsController {
     return this.projects.list(user.id, query);
   }
 
+  @ApiErrorCodes(...VALIDATION_ERRORS)
   @Post()
   @ApiOperation({ summary: 'Create a project' })
   @ApiCreatedResponse({ type: AvatarProjectDto })
@@ -34,6 +37,7 @@ export class AvatarProjectsController {
     return this.projects.create(user.id, dto);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
   @Get(':id')
   @ApiOperation({ summary: 'One of your projects' })
   @ApiOkResponse({ type: AvatarProjectDto })
@@ -42,6 +46,7 @@ export class AvatarProjectsController {
     return this.projects.get(user.id, id);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, ...VALIDATION_ERRORS)
   @Patch(':id')
   @ApiOperation({ summary: 'Rename a project or change its description' })
   @ApiOkResponse({ type: AvatarProjectDto })
@@ -50,6 +55,7 @@ export class AvatarProjectsController {
     return this.projects.update(user.id, id, dto);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a project with its avatars, generations and files (in-flight generations are refunded)' })

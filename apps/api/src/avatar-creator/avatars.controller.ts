@@ -20,6 +20,7 @@ import { AvatarUploadService } from './avatar-upload.service';
 import { AvatarsService } from './avatars.service';
 import { AvatarDto, AvatarPageDto, UploadAvatarBodyDto } from './dto/avatar.dto';
 import { IdParamDto } from './dto/id-param.dto';
+import { ApiErrorCodes, IMAGE_UPLOAD_ERRORS, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('avatar-creator')
 @ApiBearerAuth()
@@ -30,6 +31,7 @@ export class AvatarsController {
     private readonly uploads: AvatarUploadService,
   ) {}
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, ...VALIDATION_ERRORS)
   @Get('projects/:id/avatars')
   @ApiOperation({ summary: "A project's avatars, newest first (cursor-paginated)" })
   @ApiOkResponse({ type: AvatarPageDto })
@@ -38,6 +40,7 @@ export class AvatarsController {
     return this.avatars.listInProject(user.id, id, query);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, ...IMAGE_UPLOAD_ERRORS)
   @Post('projects/:id/avatars/upload')
   @ApiOperation({ summary: 'Upload an image as an avatar (checked by content; stored as PNG with a thumbnail)' })
   @ApiConsumes('multipart/form-data')
@@ -51,6 +54,7 @@ export class AvatarsController {
     return this.uploads.upload(user.id, id, request);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
   @Get('avatars/:id')
   @ApiOperation({ summary: 'One of your avatars' })
   @ApiOkResponse({ type: AvatarDto })
@@ -59,6 +63,7 @@ export class AvatarsController {
     return this.avatars.get(user.id, id);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
   @Delete('avatars/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an avatar and its files' })

@@ -6,6 +6,7 @@ import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto'
 import { SubscribeDto, SubscribeResultDto, SubscriptionDto, SubscriptionEnvelopeDto, SubscriptionUsageDto } from './dto/subscription.dto';
 import { PricingService } from './pricing.service';
 import { SubscriptionService } from './subscription.service';
+import { ApiErrorCodes, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('background-remover')
 @Controller('background-remover')
@@ -16,6 +17,7 @@ export class PricingSubscriptionController {
   ) {}
 
   @Public()
+  @ApiErrorCodes('CATALOG_EMPTY')
   @Get('pricing')
   @ApiOperation({ summary: 'Quality tiers (credits, model, max resolution), volume discounts and subscription plans' })
   @ApiOkResponse({ type: PricingDto })
@@ -23,6 +25,7 @@ export class PricingSubscriptionController {
     return this.pricing.pricing();
   }
 
+  @ApiErrorCodes(...VALIDATION_ERRORS, 'CATALOG_EMPTY')
   @Post('pricing/calculate')
   @HttpCode(200)
   @ApiBearerAuth()
@@ -40,6 +43,7 @@ export class PricingSubscriptionController {
     return { subscription: toDto(await this.subscriptions.current(user.id)) };
   }
 
+  @ApiErrorCodes(...VALIDATION_ERRORS, 'CONFLICT', 'INSUFFICIENT_CREDITS')
   @Post('subscription')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Buy a plan with credits (409 while another is active)' })
@@ -49,6 +53,7 @@ export class PricingSubscriptionController {
     return { subscription: toDto(subscription), creditBalance };
   }
 
+  @ApiErrorCodes('NOT_FOUND')
   @Delete('subscription')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Cancel now (no refund of the plan price)' })

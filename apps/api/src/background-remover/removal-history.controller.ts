@@ -10,6 +10,7 @@ import { CursorQueryDto } from '../common/pagination.dto';
 import { JobListQueryDto } from './dto/history-query.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
 import { RemovalQueryService } from './removal-query.service';
+import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 const uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundError('Resource') });
 const EVENTS_POLL_MS = 1000;
@@ -25,6 +26,7 @@ export class RemovalHistoryController {
     private readonly streams: SseStreamLimiter,
   ) {}
 
+  @ApiErrorCodes(...VALIDATION_ERRORS)
   @Get('jobs')
   @ApiOperation({ summary: 'Your removal jobs, newest first (cursor-paginated, optional status filter)' })
   @ApiOkResponse({ type: RemovalJobPageDto })
@@ -32,6 +34,7 @@ export class RemovalHistoryController {
     return this.queries.listJobs(user.id, query);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
   @Get('jobs/:id')
   @ApiOperation({ summary: 'One job: status, output and thumbnail URLs, error code' })
   @ApiOkResponse({ type: RemovalJobDto })
@@ -39,6 +42,7 @@ export class RemovalHistoryController {
     return this.queries.getJob(user.id, id);
   }
 
+  @ApiErrorCodes(...VALIDATION_ERRORS)
   @Get('batches')
   @ApiOperation({ summary: 'Your batches, newest first (cursor-paginated)' })
   @ApiOkResponse({ type: BatchPageDto })
@@ -46,6 +50,7 @@ export class RemovalHistoryController {
     return this.queries.listBatches(user.id, query);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
   @Get('batch/:id')
   @ApiOperation({ summary: 'Batch progress with per-item status; ZIP URL when finished; queue depth while queued' })
   @ApiOkResponse({ type: BatchDto })
@@ -53,6 +58,7 @@ export class RemovalHistoryController {
     return this.queries.getBatch(user.id, id);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
   @Get('batch/:id/download')
   @ApiOperation({ summary: 'The ZIP of every succeeded output (409 until the batch has finished)' })
   @ApiProduces('application/zip')
@@ -66,6 +72,7 @@ export class RemovalHistoryController {
       .send(stream);
   }
 
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
   @Get('batch/:id/events')
   @ApiOperation({
     summary: 'Server-sent events of batch progress',

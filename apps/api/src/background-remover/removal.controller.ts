@@ -16,6 +16,7 @@ import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
 import { toBatchDto, toJobDto } from './removal-query.service';
 import { RemovalWaiterService, isSettled } from './removal-waiter.service';
 import { RemovalService } from './removal.service';
+import { ApiErrorCodes, ApiSuccessHeaders, IMAGE_UPLOAD_ERRORS, PAID_ERRORS } from '../common/openapi/api-errors.decorator';
 
 const OPTION_FIELDS = {
   tier: { type: 'string', enum: [...QUALITY_TIERS] },
@@ -39,6 +40,8 @@ export class RemovalController {
     private readonly credits: CreditsService,
   ) {}
 
+  @ApiErrorCodes(...IMAGE_UPLOAD_ERRORS, ...PAID_ERRORS, 'SERVER_BUSY')
+  @ApiSuccessHeaders('X-Credits-Charged', 'X-Credits-Remaining', 'Location', 'Idempotent-Replayed')
   @Post('remove')
   @ApiOperation({
     summary: 'Remove the background of one image',
@@ -95,6 +98,8 @@ export class RemovalController {
     }
   }
 
+  @ApiErrorCodes(...IMAGE_UPLOAD_ERRORS, ...PAID_ERRORS, 'SERVER_BUSY')
+  @ApiSuccessHeaders('X-Credits-Charged', 'X-Credits-Remaining', 'Location', 'Idempotent-Replayed')
   @Post('batch')
   @ApiOperation({
     summary: 'Remove the backgrounds of many images (one discounted charge)',

@@ -29,12 +29,15 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   503: 'DATABASE_UNAVAILABLE',
 };
 
-/** Transient 503s tell the client when to come back: saturation clears fast, an outage less so. */
+/** Every 503 tells the client when to come back: saturation clears fast, an outage or a deploy step less so. */
 const RETRY_AFTER_SECONDS: Partial<Record<ErrorCode, number>> = {
-  QUEUE_UNAVAILABLE: 5,
-  DATABASE_UNAVAILABLE: 5,
   DATABASE_BUSY: 1,
   SERVER_BUSY: 1,
+  QUEUE_UNAVAILABLE: 5,
+  DATABASE_UNAVAILABLE: 5,
+  SCHEMA_NOT_MIGRATED: 30,
+  CATALOG_EMPTY: 30,
+  PROVIDER_UNAVAILABLE: 30,
 };
 
 /**

@@ -1,7 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@app/config';
+import { addErrorContract } from './openapi/error-responses';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const { API_PUBLIC_URL } = app.get(AppConfig);
   const config = new DocumentBuilder()
     .setTitle('Lumiku API')
     .setDescription(
@@ -10,9 +13,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'token as a bearer token.',
     )
     .setVersion('1.0')
+    .addServer(API_PUBLIC_URL ?? '/', API_PUBLIC_URL ? 'This deployment' : 'The origin serving this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  addErrorContract(app, document);
+  return document;
 }
 
 /** Swagger UI at /api/docs, JSON at /api/docs-json. */

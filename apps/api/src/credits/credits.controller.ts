@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { BalanceDto, CreditTransactionPageDto, GrantCreditsDto, GrantResultDto } from './dto/credits.dto';
 import { CreditsQueryService } from './credits-query.service';
+import { ApiErrorCodes, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('credits')
 @ApiBearerAuth()
@@ -22,6 +23,7 @@ export class CreditsController {
     return { balance: await this.credits.getBalance(user.id) };
   }
 
+  @ApiErrorCodes(...VALIDATION_ERRORS)
   @Get('transactions')
   @ApiOperation({ summary: 'The credit ledger, newest first (cursor-paginated)' })
   @ApiOkResponse({ type: CreditTransactionPageDto })
@@ -36,6 +38,7 @@ export class CreditsController {
 export class AdminCreditsController {
   constructor(private readonly queries: CreditsQueryService) {}
 
+  @ApiErrorCodes(...VALIDATION_ERRORS, 'FORBIDDEN', 'NOT_FOUND')
   @Post('grant')
   @HttpCode(200)
   @Roles('ADMIN')

@@ -6,10 +6,12 @@ import { AppConfig } from '@app/config';
 import { ReadinessReport, ReadinessService } from '@app/health';
 import { Public } from '../auth/auth.decorators';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { ApiNoStandardErrors } from '../common/openapi/api-errors.decorator';
 
 type ReadinessAnswer = { status: string; ready: boolean; checks: ({ name: string; ok: boolean } | ReadinessReport['checks'][number])[] };
 
 @ApiTags('health')
+@ApiNoStandardErrors()
 @Public()
 @SkipThrottle()
 @Controller('health')
