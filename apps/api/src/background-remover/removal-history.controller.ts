@@ -58,10 +58,11 @@ export class RemovalHistoryController {
     return this.queries.getBatch(user.id, id);
   }
 
-  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, 'CONFLICT')
   @Get('batch/:id/download')
   @ApiOperation({ summary: 'The ZIP of every succeeded output (409 until the batch has finished)' })
   @ApiProduces('application/zip')
+  @ApiOkResponse({ description: 'The ZIP archive', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } })
   async download(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<void> {
     const batch = await this.queries.findBatch(user.id, id);
     if (!batch.zipKey) throw new DomainError('CONFLICT', `The batch is ${batch.status.toLowerCase()}; the ZIP is ready when it has finished`);
@@ -79,6 +80,10 @@ export class RemovalHistoryController {
     description: 'Emits a `progress` event with the batch whenever it changes and ends after the final state.',
   })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: '`event: progress` with the batch (without items) on every change, then `event: end`',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   async events(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<void> {
     let batch = await this.queries.getBatch(user.id, id); // 404 before the stream starts
     const releaseSlot = await this.streams.open(user.id, EVENTS_MAX_MS); // 429 past the per-user cap

@@ -1,14 +1,14 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@app/config';
-import { ReadinessReport, ReadinessService } from '@app/health';
+import { ReadinessService } from '@app/health';
 import { Public } from '../auth/auth.decorators';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiNoStandardErrors } from '../common/openapi/api-errors.decorator';
+import { LivenessDto, ReadinessDto } from './dto/health.dto';
 
-type ReadinessAnswer = { status: string; ready: boolean; checks: ({ name: string; ok: boolean } | ReadinessReport['checks'][number])[] };
 
 @ApiTags('health')
 @ApiNoStandardErrors()
@@ -24,7 +24,8 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is up (no I/O)' })
-  live(): { status: 'ok'; uptimeSeconds: number } {
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
@@ -35,10 +36,12 @@ export class HealthController {
       'Check names and results for everyone; details and remedies (providers, model files, queue names) only for an ' +
       'admin bearer token when HEALTH_DETAILS=admin (the production default), and always in `npm run doctor`.',
   })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply, @Headers('authorization') authorization?: string): Promise<ReadinessAnswer> {
+  @ApiOkResponse({ type: ReadinessDto, description: 'Ready' })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'Not ready: the failing checks are named' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply, @Headers('authorization') authorization?: string): Promise<ReadinessDto> {
     const report = await this.readiness.check();
     reply.status(report.ready ? 200 : 503);
-    const status = report.ready ? 'ready' : 'not_ready';
+    const status: ReadinessDto['status'] = report.ready ? 'ready' : 'not_ready';
     if (await this.mayShowDetails(authorization)) return { status, ...report };
     return { status, ready: report.ready, checks: report.checks.map(({ name, ok }) => ({ name, ok })) };
   }
