@@ -8,7 +8,7 @@ import { PrismaService } from '@app/prisma';
 import { GenerateAvatarJob } from '../apps/worker/src/avatar-creator/generate-avatar.job';
 import { sharp } from '../libs/images/src/testing/test-images';
 import { createTestApi, createTestWorker } from './support/app';
-import { FakeHfServer } from './support/fake-hf-server';
+import { FakeHfServer } from '../libs/ai-providers/src/providers/huggingface/testing/fake-hf-server';
 import { expectError, RegisteredUser, registerUser } from './support/http';
 
 interface Generation {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '@app/prisma';
 import { sharp } from '../libs/images/src/testing/test-images';
 import { createTestApi, createTestWorker } from './support/app';
-import { FakeHfServer } from './support/fake-hf-server';
+import { FakeHfServer } from '../libs/ai-providers/src/providers/huggingface/testing/fake-hf-server';
 import { registerUser } from './support/http';
 import { productPhoto, zipEntries } from './support/images';
 import { multipart, MultipartFile } from './support/multipart';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_QUEUES, JobProducer } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { StorageService } from '@app/storage';
-import { S3TestServer, startS3TestServer } from '../libs/storage/src/s3-test-server';
+import { S3TestServer, startS3TestServer } from '../libs/storage/src/testing/s3-test-server';
 import { createTestApi } from './support/app';
 import { RegisteredUser, registerUser } from './support/http';
 import { imageInfo, productPhoto, zipEntries } from './support/images';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageService } from '@app/storage';
-import { S3TestServer, startS3TestServer } from '../libs/storage/src/s3-test-server';
+import { S3TestServer, startS3TestServer } from '../libs/storage/src/testing/s3-test-server';
 import { createTestApi } from './support/app';
 
 /** /storage/<key> with STORAGE_DRIVER=s3: same URLs, same safety as the local static server (test/storage-serving). */

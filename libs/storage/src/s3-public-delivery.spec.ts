@@ -4,7 +4,7 @@ import { contentTypeForKey } from './s3-content-type';
 import { S3PublicDelivery } from './s3-public-delivery';
 import { S3StorageDriver } from './s3-storage.driver';
 import { s3OptionsFromConfig } from './s3-storage.options';
-import { S3TestServer, startS3TestServer } from './s3-test-server';
+import { S3TestServer, startS3TestServer } from './testing/s3-test-server';
 
 async function text(body: Readable | undefined): Promise<string> {
   const parts: Buffer[] = [];

@@ -3,7 +3,7 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3StorageDriver } from './s3-storage.driver';
 import { createS3Client, s3OptionsFromConfig, S3StorageOptions } from './s3-storage.options';
-import { S3TestServer, startS3TestServer } from './s3-test-server';
+import { S3TestServer, startS3TestServer } from './testing/s3-test-server';
 import { runStorageContract, StorageContractHarness } from './storage-driver.contract';
 import { StorageArea, StorageNotWritableError } from './storage-driver';
 

@@ -1,7 +1,19 @@
 import { SetMetadata } from '@nestjs/common';
-import type { JobName } from '@app/jobs';
+import type { Job } from 'bullmq';
+import type { JobName, JobPayloads } from '@app/jobs';
 
 export const JOB_HANDLER = 'worker:jobHandler';
 
-/** Marks a provider method as the handler of one job name. Exactly one handler per job name, checked at boot. */
-export const JobHandler = (name: JobName) => SetMetadata(JOB_HANDLER, name);
+/** What a handler of job `N` may look like: it receives that job's payload (and the BullMQ job), nothing else. */
+type HandlerOf<N extends JobName> = (payload: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<unknown>;
+
+/**
+ * Marks a provider method as the handler of one job name. Typed by the name: `@JobHandler('remove-background')` only
+ * compiles on a method whose payload parameter accepts `JobPayloads['remove-background']`. Exactly one handler per
+ * job name, checked at boot.
+ */
+export function JobHandler<N extends JobName>(name: N) {
+  return <H extends HandlerOf<N>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<H>): void => {
+    SetMetadata(JOB_HANDLER, name)(target, key, descriptor);
+  };
+}

@@ -3,7 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
 import { ALL_JOBS, JobName } from '@app/jobs';
-import { JobHandler } from './job-handler.decorator';
+import { JOB_HANDLER, JobHandler } from './job-handler.decorator';
 import { JobHandlerRegistry } from './job-handler.registry';
 
 /** A provider class with one @JobHandler method per given job name, each answering "handled <name>". */
@@ -39,5 +39,21 @@ describe('JobHandlerRegistry', () => {
     for (const name of ALL_JOBS) await expect(registry.dispatch({ name, data: {} } as never)).resolves.toBe(`handled ${name}`);
     await expect(registry.dispatch({ name: 'nope', data: {} } as never)).rejects.toThrow(/No handler/);
     await app.close();
+  });
+
+  it('is typed by job name: a handler whose payload does not fit its job does not compile (npm run typecheck)', () => {
+    class Typed {
+      @JobHandler(JobName.RemoveBackground)
+      async fits(payload: { jobId: string }) {
+        return payload.jobId;
+      }
+
+      // @ts-expect-error finalize-batch carries { batchId }: a method expecting { jobId } is refused by the compiler
+      @JobHandler(JobName.FinalizeBatch)
+      async doesNotFit(payload: { jobId: string }) {
+        return payload.jobId;
+      }
+    }
+    expect(Reflect.getMetadata(JOB_HANDLER, Typed.prototype.fits)).toBe(JobName.RemoveBackground);
   });
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FakeHfServer, FakeReply, greyPng } from '../../../../../test/support/fake-hf-server';
+import { FakeHfServer, FakeReply, greyPng } from './testing/fake-hf-server';
 import { ProviderError } from '../../ai-provider.types';
 import { CONTRACT_SCENE, runBackgroundRemoverContract } from '../../testing/background-remover.contract';
 import { maskIou, renderScene } from '../../testing/test-scenes';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeHfServer } from '../../../../../test/support/fake-hf-server';
+import { FakeHfServer } from './testing/fake-hf-server';
 import { runImageGeneratorContract } from '../../testing/image-generator.contract';
 import { FLUX_DEV, FLUX_REALISM, hfKit, HfKit, TEST_TOKEN, TEXT_TO_IMAGE_PATH } from './testing/hf-test-kit';
 import { textToImageArgs } from './hf-text-to-image-args';

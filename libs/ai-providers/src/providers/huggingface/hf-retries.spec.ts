@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, MockInstance, vi } from 'vitest';
-import { FakeHfServer } from '../../../../../test/support/fake-hf-server';
+import { FakeHfServer } from './testing/fake-hf-server';
 import { ProviderError } from '../../ai-provider.types';
 import { FLUX_DEV, hfKit, HfKit, TEST_TOKEN, TEXT_TO_IMAGE_PATH } from './testing/hf-test-kit';
 

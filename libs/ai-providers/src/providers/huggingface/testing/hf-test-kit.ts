@@ -1,6 +1,6 @@
 import { AppConfig, parseConfig } from '@app/config';
 import { ImagesService } from '@app/images';
-import { FakeHfServer } from '../../../../../../test/support/fake-hf-server';
+import { FakeHfServer } from './fake-hf-server';
 import type { CatalogModel } from '../../../ai-provider.types';
 import { HuggingFaceBackgroundRemover } from '../hf-background-remover';
 import { HuggingFaceClient } from '../hf-client';

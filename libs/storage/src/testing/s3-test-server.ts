@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { S3Config } from './s3-storage.options';
+import type { S3Config } from '../s3-storage.options';
 
 /** s3rver's fixed credentials (it checks the access key id; it does not verify SigV4 signatures). */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
