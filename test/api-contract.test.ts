@@ -15,7 +15,7 @@ import { createTestApi } from './support/app';
 import { registerUser, RegisteredUser, uniqueEmail } from './support/http';
 import { productPhoto } from './support/images';
 import { multipart, MultipartFile } from './support/multipart';
-import { postgresBaseUrl, testEnv } from './support/test-env';
+import { postgresBaseUrl } from './support/test-env';
 
 /**
  * The error contract as documented: every error code that openapi.json documents on some operation is provoked once
@@ -67,15 +67,13 @@ function expectDocumented(res: Answer, method: Method, path: string, code: strin
 const RB = '/api/background-remover';
 const AC = '/api/apps/avatar-creator';
 
-/** An app with overrides; the environment is restored afterwards (testConfig writes overrides into process.env). */
+/** An app with its own config overrides, closed afterwards. */
 async function withApi<T>(overrides: Record<string, string>, fn: (app: NestFastifyApplication) => Promise<T>): Promise<T> {
   const app = await createTestApi(overrides);
   try {
     return await fn(app);
   } finally {
     await app.close();
-    for (const key of Object.keys(overrides)) delete process.env[key];
-    Object.assign(process.env, testEnv);
   }
 }
 

@@ -21,6 +21,10 @@ describe('Background Remover on the Hugging Face provider (fake endpoint)', () =
   const env = (): Record<string, string> => ({
     // The removal tiers are catalogued on ONNX; this deployment serves them from a Hugging Face endpoint instead.
     AI_PROVIDER_MAP: 'onnx=huggingface',
+    // A queue of its own, and no reconciling of other files' rows: jobs other test files left queued would otherwise
+    // run here, on the fake endpoint, and consume its scripted replies.
+    QUEUE_PREFIX: `${testEnv.QUEUE_PREFIX}-hf`,
+    RECONCILE_GRACE_SECONDS: '3600',
     HF_TOKEN: 'hf_test_token_not_real',
     HF_BG_REMOVAL_ENDPOINT_URL: fake.url('/rmbg'),
     HF_TIMEOUT_MS: '5000',
@@ -37,8 +41,6 @@ describe('Background Remover on the Hugging Face provider (fake endpoint)', () =
     await worker.close();
     await app.close();
     await fake.close();
-    for (const key of Object.keys(env())) delete process.env[key];
-    Object.assign(process.env, testEnv);
   });
 
   it('provider 400 on one item → that item FAILED and refunded once, batch PARTIAL, ZIP has the rest', async () => {

@@ -73,8 +73,6 @@ describe('readiness details for strangers (HEALTH_DETAILS=admin, the production 
   });
   afterAll(async () => {
     await app.close();
-    Object.assign(process.env, testEnv);
-    delete process.env.HEALTH_DETAILS;
   });
 
   it('anonymous and non-admin callers get status and check names only; an admin gets details and remedies', async () => {
@@ -112,7 +110,6 @@ describe('a database with no migrations applied', () => {
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
-    Object.assign(process.env, testEnv);
   });
 
   it('readiness names the pending migration and missing tables; product endpoints answer 503 SCHEMA_NOT_MIGRATED', async () => {

@@ -7,15 +7,15 @@ import { configureApp, createFastifyAdapter } from '../../apps/api/src/app.setup
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { testEnv } from './test-env';
 
+/** The integration suite's config with `overrides`, parsed once; process.env is not touched. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
-  Object.assign(process.env, testEnv, overrides);
-  return parseConfig(process.env) as AppConfig;
+  return parseConfig({ ...process.env, ...testEnv, ...overrides }) as AppConfig;
 }
 
 /** The real API (Fastify, pipes, filters, guards) on the real database and Redis; requests via app.inject. */
 export async function createTestApi(overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {
   const config = testConfig(overrides);
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, createFastifyAdapter(config), {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createFastifyAdapter(config), {
     logger: false,
     abortOnError: false,
   });
@@ -27,6 +27,5 @@ export async function createTestApi(overrides: Record<string, string> = {}): Pro
 
 /** An in-process worker consuming the test queues. */
 export async function createTestWorker(overrides: Record<string, string> = {}): Promise<INestApplicationContext> {
-  testConfig(overrides);
-  return NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false });
+  return NestFactory.createApplicationContext(WorkerModule.forRoot(testConfig(overrides)), { logger: false, abortOnError: false });
 }

@@ -26,7 +26,8 @@ export async function teardown(): Promise<void> {
   await admin.end();
 
   const redis = new Redis(testEnv.REDIS_URL!);
-  const keys = await redis.keys(`${testEnv.QUEUE_PREFIX}:*`);
+  // This run's prefix, and the prefixes of files with a queue of their own (`<prefix>-hf`).
+  const keys = [...(await redis.keys(`${testEnv.QUEUE_PREFIX}:*`)), ...(await redis.keys(`${testEnv.QUEUE_PREFIX}-*`))];
   if (keys.length) await redis.del(...keys);
   await redis.quit();
   await rm(join(testEnv.STORAGE_ROOT!, '..'), { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
@@ -19,7 +19,6 @@ import { HealthModule } from './health/health.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot(),
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }),
@@ -44,4 +43,9 @@ import { HealthModule } from './health/health.module';
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
   ],
 })
-export class ApiModule {}
+export class ApiModule {
+  /** The API with its configuration, parsed once by the caller (main.ts, openapi.ts, or a test passing its own). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: ApiModule, imports: [ConfigModule.forRoot(config)] };
+  }
+}

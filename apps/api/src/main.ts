@@ -7,7 +7,7 @@ import { configureApp, createFastifyAdapter } from './app.setup';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, createFastifyAdapter(config), {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createFastifyAdapter(config), {
     bufferLogs: true,
   });
   await configureApp(app, config);

@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   const check = args.includes('--check');
   const file = args.find((a) => !a.startsWith('--')) ?? 'openapi.json';
   const config = loadConfigOrExit({ ...process.env, SWAGGER_ENABLED: 'false', LOG_LEVEL: 'error' });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, createFastifyAdapter(config), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createFastifyAdapter(config), { logger: false });
   await configureApp(app, config);
   const json = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   await app.close();

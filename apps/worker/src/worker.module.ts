@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from '@app/common';
@@ -13,7 +13,6 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
 /** The worker: no HTTP server, only queue consumers. The API never registers processors. */
 @Module({
   imports: [
-    ConfigModule.forRoot(),
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, http: false }),
@@ -26,4 +25,9 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
   ],
   providers: [JobHandlerRegistry, ...QUEUE_CONSUMERS],
 })
-export class WorkerModule {}
+export class WorkerModule {
+  /** The worker with its configuration, parsed once by the caller (main.ts, or a test passing its own). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: WorkerModule, imports: [ConfigModule.forRoot(config)] };
+  }
+}

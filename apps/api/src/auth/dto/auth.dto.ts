@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@app/users';
+import { ACCOUNT_TIER_DOC, ACCOUNT_TIERS } from '../../common/tier-docs';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -51,7 +52,7 @@ export class UserProfileDto {
   @ApiProperty() email!: string;
   @ApiProperty({ nullable: true, type: String }) name!: string | null;
   @ApiProperty({ enum: ['USER', 'ADMIN'] }) role!: string;
-  @ApiProperty({ enum: ['free', 'basic', 'pro', 'enterprise'] }) tier!: string;
+  @ApiProperty({ enum: ACCOUNT_TIERS, description: ACCOUNT_TIER_DOC }) tier!: string;
   @ApiProperty({ description: 'Current credit balance' }) creditBalance!: number;
   @ApiProperty() createdAt!: Date;
 }

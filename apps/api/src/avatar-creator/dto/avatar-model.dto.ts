@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ACCOUNT_TIER_DOC, ACCOUNT_TIERS } from '../../common/tier-docs';
 
 /** Who runs the model in this deployment (AI_PROVIDER_MAP may stand the embedded default in for the real one). */
 export class ModelServingDto {
@@ -13,7 +14,7 @@ export class AvatarModelDto {
   @ApiProperty({ example: 'avatar-creator:flux-dev-base' }) modelKey!: string;
   @ApiProperty({ example: 'FLUX.1 dev' }) name!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty({ enum: ['free', 'basic', 'pro', 'enterprise'], description: 'Lowest user tier that may use the model' })
+  @ApiProperty({ enum: ACCOUNT_TIERS, description: `Lowest account tier that may use the model. ${ACCOUNT_TIER_DOC}` })
   tier!: string;
   @ApiProperty({ description: 'Credits charged per generation (previews included)', example: 8 }) creditCost!: number;
   @ApiProperty({ description: 'Default output width in pixels', example: 1024 }) width!: number;

@@ -2,9 +2,10 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { QUALITY_TIERS, QualityTierName } from './removal-options.dto';
+import { QUALITY_TIER_DOC } from '../../common/tier-docs';
 
 export class TierPriceDto {
-  @ApiProperty({ enum: QUALITY_TIERS }) tier!: string;
+  @ApiProperty({ enum: QUALITY_TIERS, description: QUALITY_TIER_DOC }) tier!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
   @ApiProperty({ description: 'Credits per image' }) credits!: number;
@@ -24,7 +25,7 @@ export class PlanDto {
   @ApiProperty() creditPrice!: number;
   @ApiProperty() durationDays!: number;
   @ApiProperty() dailyQuota!: number;
-  @ApiProperty({ type: [String] }) coveredTiers!: string[];
+  @ApiProperty({ type: [String], description: 'Quality tiers the daily quota covers (not account tiers)' }) coveredTiers!: string[];
 }
 
 export class PricingDto {
@@ -34,7 +35,7 @@ export class PricingDto {
 }
 
 export class CalculatePriceDto {
-  @ApiProperty({ enum: QUALITY_TIERS })
+  @ApiProperty({ enum: QUALITY_TIERS, description: QUALITY_TIER_DOC })
   @IsIn(QUALITY_TIERS)
   tier!: QualityTierName;
 
@@ -47,7 +48,7 @@ export class CalculatePriceDto {
 }
 
 export class PriceQuoteDto {
-  @ApiProperty() tier!: string;
+  @ApiProperty({ description: QUALITY_TIER_DOC }) tier!: string;
   @ApiProperty() imageCount!: number;
   @ApiProperty() unitPrice!: number;
   @ApiProperty() subtotal!: number;

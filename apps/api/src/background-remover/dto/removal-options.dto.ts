@@ -2,6 +2,7 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
 import type { StoredRemovalOptions } from '@app/jobs';
+import { QUALITY_TIER_DOC } from '../../common/tier-docs';
 
 export const QUALITY_TIERS = ['basic', 'standard', 'professional', 'industry'] as const;
 export type QualityTierName = (typeof QUALITY_TIERS)[number];
@@ -10,7 +11,7 @@ const toBool = ({ value }: { value: unknown }) => (value === 'true' || value ===
 
 /** Multipart text fields of POST /remove and POST /batch (multipart fields arrive as strings). */
 export class RemovalOptionsDto {
-  @ApiProperty({ enum: QUALITY_TIERS, description: 'Quality tier (price and model from the catalogue)' })
+  @ApiProperty({ enum: QUALITY_TIERS, description: QUALITY_TIER_DOC })
   @IsIn(QUALITY_TIERS)
   tier!: QualityTierName;
 

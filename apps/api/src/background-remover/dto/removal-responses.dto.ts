@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { QUALITY_TIER_DOC } from '../../common/tier-docs';
 
 export class RemovalJobDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED'] }) status!: string;
-  @ApiProperty({ enum: ['basic', 'standard', 'professional', 'industry'] }) tier!: string;
+  @ApiProperty({ enum: ['basic', 'standard', 'professional', 'industry'], description: QUALITY_TIER_DOC }) tier!: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) batchId!: string | null;
   @ApiProperty({ nullable: true, type: String }) originalFilename!: string | null;
   @ApiProperty() width!: number;
@@ -37,7 +38,7 @@ export class BatchItemDto {
 export class BatchDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['QUEUED', 'PROCESSING', 'COMPLETED', 'PARTIAL', 'FAILED'] }) status!: string;
-  @ApiProperty() tier!: string;
+  @ApiProperty({ description: QUALITY_TIER_DOC }) tier!: string;
   @ApiProperty() totalItems!: number;
   @ApiProperty() succeededItems!: number;
   @ApiProperty() failedItems!: number;
@@ -63,7 +64,7 @@ export class BatchPageDto {
 }
 
 export class TierStatsDto {
-  @ApiProperty() tier!: string;
+  @ApiProperty({ description: QUALITY_TIER_DOC }) tier!: string;
   @ApiProperty() images!: number;
   @ApiProperty() creditsSpent!: number;
 }
