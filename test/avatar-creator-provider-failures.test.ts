@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CreditsService } from '@app/credits';
 import { PrismaService } from '@app/prisma';
-import { GenerateAvatarJob } from '../apps/worker/src/avatar-creator/generate-avatar.job';
+import { GenerateAvatarJob } from '@app/avatar-creator';
 import { sharp } from '../libs/images/src/testing/test-images';
 import { createTestApi, createTestWorker } from './support/app';
 import { FakeHfServer } from '../libs/ai-providers/src/providers/huggingface/testing/fake-hf-server';

@@ -6,7 +6,7 @@ import { DomainError } from '@app/common';
 import { CreditsService } from '@app/credits';
 import { JobProducer } from '@app/jobs';
 import { PrismaService, UserTier } from '@app/prisma';
-import { AvatarPreviewRetentionSweeper } from '../apps/worker/src/avatar-creator/avatar-preview.retention-sweeper';
+import { AvatarPreviewRetentionSweeper } from '@app/avatar-creator';
 import { ReconcilerService } from '../apps/worker/src/maintenance/reconciler.service';
 import { sharp } from '../libs/images/src/testing/test-images';
 import { createTestApi, createTestWorker } from './support/app';

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditReference, CreditsService } from '@app/credits';
+import { removalCreditReference, RemovalJobReconcileSource, RemovalSettlementService, RemoveBackgroundHandler } from '@app/background-remover';
+import { CreditsService } from '@app/credits';
 import { MAX_TOTAL_ATTEMPTS } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
-import { RemovalJobReconcileSource } from '../apps/worker/src/background-remover/removal-reconcile.sources';
-import { RemovalSettlementService } from '../apps/worker/src/background-remover/removal-settlement.service';
-import { RemoveBackgroundHandler } from '../apps/worker/src/background-remover/remove-background.handler';
 import { createTestWorker } from './support/app';
 import { uniqueEmail } from './support/http';
 
@@ -36,7 +34,7 @@ describe('paid-job lifecycle (background removal)', () => {
     const user = await prisma.user.create({ data: { email: uniqueEmail('lifecycle'), passwordHash: 'not-a-login' } });
     await credits.grant(user.id, 100, { referenceType: 'test_topup', referenceId: user.id });
     const id = randomUUID();
-    await credits.charge(user.id, 3, creditReference.removalJob(id, 'test charge'));
+    await credits.charge(user.id, 3, removalCreditReference.job(id, 'test charge'));
     const row = await prisma.backgroundRemovalJob.create({
       data: {
         id,

@@ -5,7 +5,7 @@ import { loggerParams } from '@app/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { JobsModule } from '@app/jobs';
 import { PrismaModule } from '@app/prisma';
-import { AvatarCreatorWorkerModule } from './avatar-creator/avatar-creator-worker.module';
+import { AvatarCreatorWorkerModule } from '@app/avatar-creator';
 import { JobHandlerRegistry } from './jobs/job-handler.registry';
 import { QUEUE_CONSUMERS } from './jobs/queue.processors';
 import { MaintenanceModule } from './maintenance/maintenance.module';

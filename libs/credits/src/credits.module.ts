@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CreditsService } from './credits.service';
-import { RemovalRefundService } from './removal-refund.service';
-import { SubscriptionQuotaService } from './subscription-quota.service';
 
+/** The ledger and its atomic movements; products decide what they charge and refund (libs/<product>). */
 @Module({
-  providers: [CreditsService, SubscriptionQuotaService, RemovalRefundService],
-  exports: [CreditsService, SubscriptionQuotaService, RemovalRefundService],
+  providers: [CreditsService],
+  exports: [CreditsService],
 })
 export class CreditsModule {}

@@ -5,3 +5,6 @@ export * from './redis-connection';
 export * from './background-removal.types';
 export * from './job-completion-waiter.service';
 export * from './paid-job-lifecycle';
+export * from './job-handler.decorator';
+export * from './reconcile-source';
+export * from './retention-sweeper';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AiProviderRegistry, ModelAvailability, toCatalogModel } from '@app/ai-providers';
 import { DomainError, NotFoundError } from '@app/common';
 import { AiModel, PrismaService, UserTier } from '@app/prisma';
-import { AVATAR_APP_ID, tierAllows } from './avatar-creator.constants';
+import { AVATAR_APP_ID, tierAllows } from '@app/avatar-creator';
 
 /** A catalogue row with who serves it in this deployment (after AI_PROVIDER_MAP). */
 export interface CatalogEntry {

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { NotFoundError } from '@app/common';
 import { AppConfig } from '@app/config';
-import { creditReference, CreditsService } from '@app/credits';
+import { CreditsService } from '@app/credits';
 import { JobName, JobProducer } from '@app/jobs';
 import { AvatarGeneration, Prisma, PrismaService } from '@app/prisma';
 import { AuthUser } from '../auth/auth.decorators';
 import { AvatarCatalogService } from './avatar-catalog.service';
 import { toGenerationDto } from './avatar-creator.mappers';
-import { resolveGenerationParams } from './avatar-generation-params';
+import { avatarGenerationCreditReference, resolveGenerationParams } from '@app/avatar-creator';
 import { AvatarProjectsService } from './avatar-projects.service';
 import { AvatarGenerationDto, AvatarGenerationParamsDto, GenerationAcceptedDto } from './dto/avatar-generation.dto';
 
@@ -62,7 +62,7 @@ export class AvatarGenerationService {
       const charged = await this.credits.charge(
         user.id,
         model.creditCost,
-        creditReference.avatarGeneration(id, `Avatar ${request.isPreview ? 'preview' : 'generation'} (${model.name})`),
+        avatarGenerationCreditReference(id, `Avatar ${request.isPreview ? 'preview' : 'generation'} (${model.name})`),
         tx,
       );
       return { generation: created, balance: charged.balance };
@@ -104,7 +104,7 @@ export class AvatarGenerationService {
         await this.credits.refund(
           generation.userId,
           generation.creditCharged,
-          creditReference.avatarGeneration(generation.id, 'Avatar generation not queued'),
+          avatarGenerationCreditReference(generation.id, 'Avatar generation not queued'),
           tx,
         );
       });

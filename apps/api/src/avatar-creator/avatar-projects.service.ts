@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { afterCursor, NotFoundError, toPage } from '@app/common';
-import { creditReference, CreditsService } from '@app/credits';
+import { CreditsService } from '@app/credits';
 import { OPEN_JOB_STATUSES } from '@app/jobs';
 import { AvatarProject, Prisma, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
-import { PROJECT_PREVIEW_THUMBNAILS } from './avatar-creator.constants';
+import { avatarGenerationCreditReference, PROJECT_PREVIEW_THUMBNAILS } from '@app/avatar-creator';
 import { toProjectDto } from './avatar-creator.mappers';
 import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
 
@@ -106,7 +106,7 @@ export class AvatarProjectsService {
         await this.credits.refund(
           userId,
           generation.creditCharged,
-          creditReference.avatarGeneration(generation.id, 'Avatar generation cancelled: project deleted'),
+          avatarGenerationCreditReference(generation.id, 'Avatar generation cancelled: project deleted'),
           tx,
         );
       }

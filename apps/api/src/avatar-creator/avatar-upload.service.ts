@@ -10,7 +10,7 @@ import { StorageService, storageLayout } from '@app/storage';
 import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
 import { flattenErrors } from '../common/validation';
 import { AvatarProjectsService } from './avatar-projects.service';
-import { THUMBNAIL_SIZE, UPLOAD_MAX_SIDE } from './avatar-creator.constants';
+import { THUMBNAIL_SIZE, UPLOAD_MAX_SIDE } from '@app/avatar-creator';
 import { toAvatarDto } from './avatar-creator.mappers';
 import { AvatarDto, UploadAvatarFieldsDto } from './dto/avatar.dto';
 

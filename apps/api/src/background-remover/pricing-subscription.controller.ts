@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SubscriptionService } from '@app/background-remover';
 import { BackgroundRemoverSubscription } from '@app/prisma';
 import { AuthUser, CurrentUser, Public } from '../auth/auth.decorators';
 import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto';
 import { SubscribeDto, SubscribeResultDto, SubscriptionDto, SubscriptionEnvelopeDto, SubscriptionUsageDto } from './dto/subscription.dto';
 import { PricingService } from './pricing.service';
-import { SubscriptionService } from './subscription.service';
+
 import { ApiErrorCodes, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('background-remover')

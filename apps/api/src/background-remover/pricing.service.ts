@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { quotePrice, SUBSCRIPTION_PLANS, SubscriptionQuotaService, VOLUME_DISCOUNTS } from '@app/credits';
+import { quotePrice, RemovalCatalogService, SUBSCRIPTION_PLANS, SubscriptionQuotaService, SubscriptionService, VOLUME_DISCOUNTS } from '@app/background-remover';
 import { QualityTier } from '@app/prisma';
 import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto';
-import { RemovalCatalogService } from './removal-catalog.service';
-import { SubscriptionService } from './subscription.service';
 
 @Injectable()
 export class PricingService {

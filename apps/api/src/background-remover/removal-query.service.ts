@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { afterCursor, NotFoundError, toPage } from '@app/common';
+import { REMOVAL_REFERENCE_TYPES } from '@app/background-remover';
 import { BATCH_UPLOAD_ORDER, JobProducer, QueueName } from '@app/jobs';
 import { BackgroundRemovalBatch, BackgroundRemovalJob, JobStatus, PrismaService } from '@app/prisma';
 import { parseCursor } from '../common/cursor';
@@ -79,7 +80,7 @@ export class RemovalQueryService {
       }),
       this.prisma.backgroundRemovalBatch.count({ where: { userId } }),
       this.prisma.creditTransaction.aggregate({
-        where: { userId, referenceType: { in: ['bg_removal_job', 'bg_removal_batch', 'bg_remover_subscription'] } },
+        where: { userId, referenceType: { in: Object.values(REMOVAL_REFERENCE_TYPES) } },
         _sum: { amount: true },
       }),
     ]);

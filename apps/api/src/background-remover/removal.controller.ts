@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller, Headers, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RemovalService } from '@app/background-remover';
 import { DomainError } from '@app/common';
 import { CreditsService } from '@app/credits';
 import { QualityTier } from '@app/prisma';
@@ -15,7 +16,7 @@ import { BatchOptionsDto, QUALITY_TIERS, RemovalOptionsDto, TestModeQueryDto, to
 import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
 import { toBatchDto, toJobDto } from './removal-query.service';
 import { RemovalWaiterService, isSettled } from './removal-waiter.service';
-import { RemovalService } from './removal.service';
+
 import { ApiErrorCodes, ApiSuccessHeaders, IMAGE_UPLOAD_ERRORS, PAID_ERRORS } from '../common/openapi/api-errors.decorator';
 
 const OPTION_FIELDS = {

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
-import { ALL_JOBS, JobName } from '@app/jobs';
-import { JOB_HANDLER, JobHandler } from './job-handler.decorator';
+import { ALL_JOBS, JOB_HANDLER, JobHandler, JobName } from '@app/jobs';
 import { JobHandlerRegistry } from './job-handler.registry';
 
 /** A provider class with one @JobHandler method per given job name, each answering "handled <name>". */

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Job } from 'bullmq';
-import { ALL_JOBS, JobName } from '@app/jobs';
-import { JOB_HANDLER } from './job-handler.decorator';
+import { ALL_JOBS, JOB_HANDLER, JobName } from '@app/jobs';
 
 type Handler = (payload: unknown, job: Job) => Promise<unknown>;
 

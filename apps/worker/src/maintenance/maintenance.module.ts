@@ -1,14 +1,9 @@
 import { Module } from '@nestjs/common';
-import { AvatarCreatorWorkerModule } from '../avatar-creator/avatar-creator-worker.module';
-import { AvatarGenerationReconcileSource } from '../avatar-creator/avatar-generation.reconcile-source';
-import { AvatarPreviewRetentionSweeper } from '../avatar-creator/avatar-preview.retention-sweeper';
-import { BackgroundRemoverWorkerModule } from '../background-remover/background-remover-worker.module';
-import { BatchFinalizeReconcileSource, RemovalJobReconcileSource } from '../background-remover/removal-reconcile.sources';
-import { RemovalRetentionSweeper } from '../background-remover/removal-retention.sweeper';
+import { AvatarCreatorWorkerModule, AvatarGenerationReconcileSource, AvatarPreviewRetentionSweeper } from '@app/avatar-creator';
+import { BackgroundRemoverWorkerModule, BatchFinalizeReconcileSource, RemovalJobReconcileSource, RemovalRetentionSweeper } from '@app/background-remover';
+import { RECONCILE_SOURCES, RETENTION_SWEEPERS } from '@app/jobs';
 import { MaintenanceScheduler } from './maintenance.scheduler';
-import { RECONCILE_SOURCES } from './reconcile-source';
 import { ReconcilerService } from './reconciler.service';
-import { RETENTION_SWEEPERS } from './retention-sweeper';
 import { RetentionService } from './retention.service';
 
 /**

@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { JobName } from '@app/jobs';
-import { JobHandler } from '../jobs/job-handler.decorator';
-import { RECONCILE_SOURCES, ReconcileSource } from './reconcile-source';
+import { JobHandler, JobName, RECONCILE_SOURCES, ReconcileSource } from '@app/jobs';
 
 const BATCH = 500;
 /** States in which BullMQ will still run the job by itself. */

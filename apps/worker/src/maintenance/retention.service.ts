@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { JobName } from '@app/jobs';
+import { JobHandler, JobName, RETENTION_SWEEPERS, RetentionSweeper } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
-import { JobHandler } from '../jobs/job-handler.decorator';
-import { RETENTION_SWEEPERS, RetentionSweeper } from './retention-sweeper';
 
 /** The retention sweep: expired idempotency records here, product outputs through their sweepers. */
 @Injectable()

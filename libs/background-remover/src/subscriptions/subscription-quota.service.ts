@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@app/prisma';
-import type { Db } from './credits.service';
+import type { Db } from '@app/credits';
 
 /** UTC calendar day a quota counter belongs to. */
 export function quotaDay(at: Date = new Date()): Date {

@@ -2,9 +2,8 @@ import { createHmac } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { fetchPinned, resolvePublicTarget } from '@app/common';
 import { AppConfig } from '@app/config';
-import { JobName, JobPayloads } from '@app/jobs';
+import { JobHandler, JobName, JobPayloads } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
-import { JobHandler } from '../jobs/job-handler.decorator';
 
 /**
  * Signed batch-completion webhook. Signature: `Lumiku-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of

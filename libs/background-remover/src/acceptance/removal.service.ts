@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, resolvePublicTarget } from '@app/common';
 import { AppConfig } from '@app/config';
-import { creditReference, CreditsService, quotePrice, RemovalRefundService, splitEvenly, SubscriptionQuotaService } from '@app/credits';
+import { CreditReference, CreditsService } from '@app/credits';
 import { ImageInfo, ImagesService } from '@app/images';
 import { BATCH_UPLOAD_ORDER, JobName, JobProducer, StoredRemovalOptions } from '@app/jobs';
 import { AiModel, BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
-import type { BufferedFile, StoredUpload } from '../common/uploads/multipart-upload.service';
-import { DailyAllowance } from '../common/rate-limit/daily-allowance';
-import { RemovalCatalogService } from './removal-catalog.service';
-import { SubscriptionService } from './subscription.service';
+import { RemovalCatalogService } from '../catalog/removal-catalog.service';
+import { RemovalRefundService } from '../jobs/removal-refund.service';
+import { quotePrice, splitEvenly } from '../pricing/pricing';
+import { SubscriptionQuotaService } from '../subscriptions/subscription-quota.service';
+import { SubscriptionService } from '../subscriptions/subscription.service';
+import { StoredImage, TestModeAllowance, UploadedImage } from './removal-inputs';
+import { removalCreditReference } from '../credit-references';
 
 export interface RemovalRequest {
   userId: string;
@@ -47,10 +50,10 @@ export class RemovalService {
     private readonly images: ImagesService,
     private readonly storage: StorageService,
     private readonly jobs: JobProducer,
-    private readonly allowance: DailyAllowance,
+    private readonly testModeAllowance: TestModeAllowance,
   ) {}
 
-  async createSingle(req: RemovalRequest, file: BufferedFile): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
+  async createSingle(req: RemovalRequest, file: UploadedImage): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
     const info = await this.images.inspect(file.data);
     const model = await this.catalog.modelForTier(req.tier);
     await this.takeTestAllowance(req, 1);
@@ -61,7 +64,7 @@ export class RemovalService {
     let created: { job: BackgroundRemovalJob; payment: Payment };
     try {
       created = await this.prisma.$transaction(async (tx) => {
-        const payment = await this.pay(tx, req, model, 1, creditReference.removalJob(jobId, `Background removal (${req.tier})`));
+        const payment = await this.pay(tx, req, model, 1, removalCreditReference.job(jobId, `Background removal (${req.tier})`));
         const job = await tx.backgroundRemovalJob.create({
           data: {
             id: jobId,
@@ -95,7 +98,7 @@ export class RemovalService {
   /** `uploads` were streamed to private storage under `uploadPrefix`; they are validated here one at a time. */
   async createBatch(
     req: RemovalRequest & { webhookUrl?: string },
-    uploads: StoredUpload[],
+    uploads: StoredImage[],
     uploadPrefix: string,
   ): Promise<{ batch: BackgroundRemovalBatch; payment: Payment }> {
     try {
@@ -128,7 +131,7 @@ export class RemovalService {
       const quote = quotePrice(model.creditCost, uploads.length);
 
       const created = await this.prisma.$transaction(async (tx) => {
-        const payment = await this.pay(tx, req, model, uploads.length, creditReference.removalBatch(batchId, `Background removal batch of ${uploads.length} (${req.tier})`));
+        const payment = await this.pay(tx, req, model, uploads.length, removalCreditReference.batch(batchId, `Background removal batch of ${uploads.length} (${req.tier})`));
         const batch = await tx.backgroundRemovalBatch.create({
           data: {
             id: batchId,
@@ -181,7 +184,7 @@ export class RemovalService {
 
   /** Free test-mode calls are capped per user and day (each still costs us an inference). */
   private async takeTestAllowance(req: RemovalRequest, count: number): Promise<void> {
-    if (req.testMode) await this.allowance.take('test-mode', req.userId, count, this.config.TEST_MODE_DAILY_LIMIT);
+    if (req.testMode) await this.testModeAllowance.take(req.userId, count);
   }
 
   /** Subscription quota first (if it covers the tier and has room for all), else credits; test mode is free. */
@@ -190,7 +193,7 @@ export class RemovalService {
     req: RemovalRequest,
     model: AiModel,
     count: number,
-    reference: ReturnType<typeof creditReference.removalJob>,
+    reference: CreditReference,
   ): Promise<Payment> {
     if (req.testMode) return { paidWith: 'TEST', total: 0, balance: null };
     const sub = await this.subscriptions.active(req.userId, tx);
@@ -217,7 +220,7 @@ export class RemovalService {
         });
         if (failed.count !== jobs.length) return; // a reconciler got there first: leave the rows to it
         if (batch?.paidWith === 'CREDITS') {
-          await this.credits.refund(batch.userId, batch.creditCharged, creditReference.removalBatch(batch.id, 'Refund: queue unavailable'), tx);
+          await this.credits.refund(batch.userId, batch.creditCharged, removalCreditReference.batch(batch.id, 'Refund: queue unavailable'), tx);
         } else {
           for (const job of jobs) await this.refunds.refund({ ...job, batchId: null }, tx);
         }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
-import { creditReference } from './credit-references';
-import { CreditsService, Db } from './credits.service';
-import { SubscriptionQuotaService } from './subscription-quota.service';
+import { CreditsService, Db } from '@app/credits';
+import { SubscriptionQuotaService } from '../subscriptions/subscription-quota.service';
+import { removalCreditReference } from '../credit-references';
 
 /**
  * Gives back what a failed background-removal job paid: its credit share (idempotent per job through the ledger)
@@ -19,7 +19,7 @@ export class RemovalRefundService {
 
   async refund(job: Pick<BackgroundRemovalJob, 'id' | 'userId' | 'batchId' | 'paidWith' | 'creditCharged' | 'createdAt'>, db: Db = this.prisma): Promise<number> {
     if (job.paidWith === 'CREDITS' && job.creditCharged > 0) {
-      const moved = await this.credits.refund(job.userId, job.creditCharged, creditReference.removalJob(job.id, 'Refund: background removal failed'), db);
+      const moved = await this.credits.refund(job.userId, job.creditCharged, removalCreditReference.job(job.id, 'Refund: background removal failed'), db);
       if (moved.applied && job.batchId) {
         await db.backgroundRemovalBatch.update({ where: { id: job.batchId }, data: { creditRefunded: { increment: job.creditCharged } } });
       }

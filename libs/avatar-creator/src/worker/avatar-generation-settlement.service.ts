@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { creditReference, CreditsService } from '@app/credits';
+import { CreditsService } from '@app/credits';
 import { AvatarGeneration, Prisma, PrismaService } from '@app/prisma';
 import { OPEN_JOB_STATUSES } from '@app/jobs';
-import { AVATAR_APP_ID } from './avatar-creator.constants';
-import { asObject } from './generation-params';
+import { AVATAR_APP_ID } from '../avatar-creator.constants';
+import { avatarGenerationCreditReference } from '../credit-references';
+import { asObject } from '../generation-params';
 
 export interface GenerationOutput {
   providerId: string;
@@ -110,7 +111,7 @@ export class AvatarGenerationSettlement {
       await this.credits.refund(
         generation.userId,
         generation.creditCharged,
-        creditReference.avatarGeneration(generation.id, `Avatar ${generation.isPreview ? 'preview' : 'generation'} failed (${failure.errorCode})`),
+        avatarGenerationCreditReference(generation.id, `Avatar ${generation.isPreview ? 'preview' : 'generation'} failed (${failure.errorCode})`),
         tx,
       );
       await tx.aiUsageLog.create({
@@ -140,6 +141,6 @@ function usageLog(
     durationMs: Math.max(0, Math.round(entry.durationMs)),
     status: entry.status,
     errorCode: entry.errorCode ?? null,
-    ...creditReference.avatarGeneration(generation.id),
+    ...avatarGenerationCreditReference(generation.id),
   };
 }

@@ -3,13 +3,12 @@ import type { Job } from 'bullmq';
 import { AiProviderRegistry, ProviderError, toCatalogModel } from '@app/ai-providers';
 import { AppConfig } from '@app/config';
 import { ImagesService } from '@app/images';
-import { classifyJobFailure, JobName, JobPayloads } from '@app/jobs';
+import { classifyJobFailure, JobHandler, JobName, JobPayloads } from '@app/jobs';
 import { AiModel, AvatarGeneration, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
-import { JobHandler } from '../jobs/job-handler.decorator';
-import { THUMBNAIL_SIZE } from './avatar-creator.constants';
+import { THUMBNAIL_SIZE } from '../avatar-creator.constants';
 import { AvatarGenerationSettlement, GenerationOutput } from './avatar-generation-settlement.service';
-import { readStoredParams } from './generation-params';
+import { readGenerationParams } from '../generation-params';
 
 type Outcome = 'succeeded' | 'failed' | 'already-settled' | 'gone';
 
@@ -46,7 +45,7 @@ export class GenerateAvatarJob {
       providerId = resolved.providerId;
       if (!(await this.settlement.markProcessing(generation.id, providerId))) return { outcome: 'already-settled' };
 
-      const params = readStoredParams(generation.params);
+      const params = readGenerationParams(generation.params);
       const { data } = await resolved.generator.generate({
         prompt: generation.prompt,
         negativePrompt: generation.negativePrompt ?? undefined,

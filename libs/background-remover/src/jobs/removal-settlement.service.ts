@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { RemovalRefundService } from '@app/credits';
+import { RemovalRefundService } from './removal-refund.service';
 import { classifyJobFailure, JobName, JobProducer, OPEN_JOB_STATUSES } from '@app/jobs';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
 

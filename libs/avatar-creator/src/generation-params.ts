@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { AiModel } from '@app/prisma';
 import { DEFAULT_GENERATION_SIDE, GENERATION_LIMITS } from './avatar-creator.constants';
-import type { AvatarGenerationParamsDto } from './dto/avatar-generation.dto';
 
 /**
  * What the worker generates with, fixed when the request is accepted and stored in avatar_generations.params,
- * so retries (and the reconciler) reproduce exactly what was paid for. The worker reads the same shape.
+ * so retries (and the reconciler) reproduce exactly what was paid for. The API writes it, the worker reads it.
  */
 export interface GenerationParams {
   width: number;
@@ -17,8 +16,15 @@ export interface GenerationParams {
   output?: { width: number; height: number };
 }
 
+/** What a client may choose (validated by the API's DTO). */
+export interface GenerationRequestParams {
+  width?: number;
+  height?: number;
+  seed?: number;
+}
+
 /** Request values, else the catalogue row's defaults; a random seed when none was given. */
-export function resolveGenerationParams(model: AiModel, dto: AvatarGenerationParamsDto): GenerationParams {
+export function resolveGenerationParams(model: AiModel, dto: GenerationRequestParams): GenerationParams {
   const caps = capabilitiesOf(model);
   const params: GenerationParams = {
     width: dto.width ?? defaultSide(caps.width),
@@ -45,8 +51,11 @@ export function readGenerationParams(value: unknown): GenerationParams {
 }
 
 export function capabilitiesOf(model: Pick<AiModel, 'capabilities'>): Record<string, unknown> {
-  const caps = model.capabilities;
-  return caps && typeof caps === 'object' && !Array.isArray(caps) ? (caps as Record<string, unknown>) : {};
+  return asObject(model.capabilities);
+}
+
+export function asObject(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** A catalogue default clamped into the accepted bounds (and onto the 16-pixel grid). */

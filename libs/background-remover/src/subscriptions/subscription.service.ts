@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@app/common';
-import { creditReference, CreditsService, Db, findPlan, SubscriptionQuotaService } from '@app/credits';
+import { CreditsService, Db } from '@app/credits';
+import { findPlan } from '../pricing/subscription-plans';
+import { SubscriptionQuotaService } from './subscription-quota.service';
 import { BackgroundRemoverSubscription, PrismaService, QualityTier } from '@app/prisma';
+import { removalCreditReference } from '../credit-references';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -59,7 +62,7 @@ export class SubscriptionService {
       const charge = await this.credits.charge(
         userId,
         plan.creditPrice,
-        creditReference.subscriptionPurchase(data.purchaseId, `Background Remover ${plan.name} plan`),
+        removalCreditReference.subscriptionPurchase(data.purchaseId, `Background Remover ${plan.name} plan`),
         tx,
       );
       return { subscription, creditBalance: charge.balance };

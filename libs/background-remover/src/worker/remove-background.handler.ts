@@ -4,11 +4,10 @@ import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
-import { JobName, JobPayloads, OPEN_JOB_STATUSES, StoredRemovalOptions } from '@app/jobs';
+import { JobHandler, JobName, JobPayloads, OPEN_JOB_STATUSES, StoredRemovalOptions } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
-import { JobHandler } from '../jobs/job-handler.decorator';
-import { RemovalSettlementService } from './removal-settlement.service';
+import { RemovalSettlementService } from '../jobs/removal-settlement.service';
 
 /** One image: input → provider mask → cut-out with the requested options → output + thumbnail in public storage. */
 @Injectable()

@@ -1,11 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { ZipArchive } from 'archiver';
-import { BATCH_UPLOAD_ORDER, JobName, JobPayloads, JobProducer } from '@app/jobs';
+import { BATCH_UPLOAD_ORDER, JobHandler, JobName, JobPayloads, JobProducer } from '@app/jobs';
 import { BatchStatus, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
-import { JobHandler } from '../jobs/job-handler.decorator';
-import { webhookJobId } from './removal-settlement.service';
+import { webhookJobId } from '../jobs/removal-settlement.service';
 
 /** After the last item settles: ZIP the succeeded outputs (streamed), set the final status, notify the webhook. */
 @Injectable()

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AiProvidersModule } from '@app/ai-providers';
-import { CreditsModule } from '@app/credits';
 import { ImagesModule } from '@app/images';
 import { StorageModule } from '@app/storage';
 import { BatchWebhookHandler } from './batch-webhook.handler';
@@ -8,10 +7,12 @@ import { FinalizeBatchHandler } from './finalize-batch.handler';
 import { RemoveBackgroundHandler } from './remove-background.handler';
 import { BatchFinalizeReconcileSource, RemovalJobReconcileSource } from './removal-reconcile.sources';
 import { RemovalRetentionSweeper } from './removal-retention.sweeper';
-import { RemovalSettlementService } from './removal-settlement.service';
+import { BackgroundRemoverCoreModule } from '../background-remover-core.module';
+import { RemovalSettlementService } from '../jobs/removal-settlement.service';
 
+/** The Background Remover's job handlers, reconcile sources and retention sweeper, registered by the worker. */
 @Module({
-  imports: [AiProvidersModule, CreditsModule, ImagesModule, StorageModule],
+  imports: [AiProvidersModule, BackgroundRemoverCoreModule, ImagesModule, StorageModule],
   providers: [
     RemoveBackgroundHandler,
     FinalizeBatchHandler,

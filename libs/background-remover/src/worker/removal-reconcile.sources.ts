@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JobName, JobProducer, MAX_TOTAL_ATTEMPTS, OPEN_JOB_STATUSES, QueueName } from '@app/jobs';
+import { JobName, JobProducer, MAX_TOTAL_ATTEMPTS, OPEN_JOB_STATUSES, QueueName, ReconcileSource } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
-import type { ReconcileSource } from '../maintenance/reconcile-source';
-import { finalizeJobId, RemovalSettlementService } from './removal-settlement.service';
+import { finalizeJobId, RemovalSettlementService } from '../jobs/removal-settlement.service';
 
 /**
  * Removal jobs committed (or mid-flight) whose queue job is gone: enqueue them again — unless the row already used

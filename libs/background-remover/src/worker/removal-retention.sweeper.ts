@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { RetentionSweeper } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
-import type { RetentionSweeper } from '../maintenance/retention-sweeper';
 
 const BATCH = 200;
 

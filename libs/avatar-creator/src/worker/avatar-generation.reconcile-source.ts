@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JobName, JobProducer, MAX_TOTAL_ATTEMPTS, OPEN_JOB_STATUSES, QueueName } from '@app/jobs';
+import { JobName, JobProducer, MAX_TOTAL_ATTEMPTS, OPEN_JOB_STATUSES, QueueName, ReconcileSource } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
-import { ReconcileSource } from '../maintenance/reconcile-source';
 import { AvatarGenerationSettlement } from './avatar-generation-settlement.service';
 
 /** Job states after which BullMQ will not run the job again by itself (the id stays taken until removed). */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
-import { RetentionSweeper } from '../maintenance/retention-sweeper';
+import { RetentionSweeper } from '@app/jobs';
 
 const BATCH = 200;
 

@@ -32,7 +32,7 @@ export const DEFAULT_GENERATION_SIDE = 1024;
 /** Uploaded avatars are downscaled (never upscaled) so the longer side is at most this. */
 export const UPLOAD_MAX_SIDE = 2048;
 
-/** Longest side of avatar thumbnails (WebP). Must match the worker's (apps/worker/src/avatar-creator). */
+/** Longest side of avatar thumbnails (WebP), uploaded and generated alike. */
 export const THUMBNAIL_SIZE = 256;
 
 /** How many recent thumbnails a project summary carries. */
