@@ -5,9 +5,15 @@ import { JobProducer } from './job-producer.service';
 import { QueueName } from './job-types';
 import { redisOptionsFromUrl } from './redis-connection';
 
+/** A job of the queue finished an attempt: completed, or failed (it may still be retried). */
+export interface JobFinishedEvent {
+  jobId: string;
+  outcome: 'completed' | 'failed';
+}
+
 /**
- * Lets the API wait for a job to finish without polling: one QueueEvents stream per queue (created on first use)
- * and BullMQ's waitUntilFinished. Used by `POST /remove` with `Prefer: wait=N`.
+ * Lets the API follow jobs without polling: one QueueEvents stream per queue and process (created on first use),
+ * shared by every waiter and listener. Used by `POST /remove` with `Prefer: wait=N` and by the event streams (SSE).
  */
 @Injectable()
 export class JobCompletionWaiter implements OnModuleDestroy {
@@ -31,11 +37,28 @@ export class JobCompletionWaiter implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Calls `listener` whenever a job of `queue` finishes an attempt, until the returned function is called. Costs one
+   * in-memory listener: nothing is read from Redis or the database per subscriber.
+   */
+  async onFinished(queue: QueueName, listener: (event: JobFinishedEvent) => void): Promise<() => void> {
+    const events = await this.eventsFor(queue);
+    const completed = ({ jobId }: { jobId: string }) => listener({ jobId, outcome: 'completed' });
+    const failed = ({ jobId }: { jobId: string }) => listener({ jobId, outcome: 'failed' });
+    events.on('completed', completed);
+    events.on('failed', failed);
+    return () => {
+      events.off('completed', completed);
+      events.off('failed', failed);
+    };
+  }
+
   private eventsFor(queue: QueueName): Promise<QueueEvents> {
     let events = this.events.get(queue);
     if (!events) {
       const instance = new QueueEvents(queue, { connection: redisOptionsFromUrl(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX });
       instance.on('error', (err) => this.logger.warn({ err: err.message, queue }, 'queue events connection error'));
+      instance.setMaxListeners(0); // one pair per open event stream; bounded by SSE_MAX_STREAMS_PER_USER × users
       events = instance.waitUntilReady().then(() => instance);
       this.events.set(queue, events);
     }

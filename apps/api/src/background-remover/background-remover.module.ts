@@ -6,6 +6,7 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { UploadsModule } from '../common/uploads/uploads.module';
 import { PricingSubscriptionController } from './pricing-subscription.controller';
+import { BatchEventsService } from './batch-events.service';
 import { PricingService } from './pricing.service';
 import { RemovalHistoryController } from './removal-history.controller';
 import { RemovalQueryService } from './removal-query.service';
@@ -22,6 +23,7 @@ import { RedisTestModeAllowance } from './test-mode-allowance';
     PricingService,
     RemovalQueryService,
     RemovalWaiterService,
+    BatchEventsService,
   ],
 })
 export class BackgroundRemoverModule {}

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -9,12 +8,11 @@ import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { JobListQueryDto } from './dto/history-query.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
+import { BatchEventsService, EVENTS_MAX_MS } from './batch-events.service';
 import { RemovalQueryService } from './removal-query.service';
 import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 const uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundError('Resource') });
-const EVENTS_POLL_MS = 1000;
-const EVENTS_MAX_MS = 15 * 60_000;
 
 @ApiTags('background-remover')
 @ApiBearerAuth()
@@ -24,6 +22,7 @@ export class RemovalHistoryController {
     private readonly queries: RemovalQueryService,
     private readonly storage: StorageService,
     private readonly streams: SseStreamLimiter,
+    private readonly batchEvents: BatchEventsService,
   ) {}
 
   @ApiErrorCodes(...VALIDATION_ERRORS)
@@ -85,34 +84,18 @@ export class RemovalHistoryController {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   async events(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<void> {
-    let batch = await this.queries.getBatch(user.id, id); // 404 before the stream starts
+    const batch = await this.queries.getBatch(user.id, id); // 404 before the stream starts
     const releaseSlot = await this.streams.open(user.id, EVENTS_MAX_MS); // 429 past the per-user cap
     try {
       reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
+      reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
         'x-request-id': String(reply.request.id),
       });
-      let closed = false;
-      raw.on('close', () => (closed = true));
-      let last = '';
-      const deadline = Date.now() + EVENTS_MAX_MS;
-      while (!closed) {
-        const { items: _items, ...summary } = batch;
-        const data = JSON.stringify(summary);
-        if (data !== last) {
-          raw.write(`event: progress\nid: ${batch.succeededItems + batch.failedItems}\ndata: ${data}\n\n`);
-          last = data;
-        }
-        if (this.queries.isTerminal(batch) || Date.now() > deadline) break;
-        await sleep(EVENTS_POLL_MS);
-        batch = await this.queries.getBatch(user.id, id);
-      }
-      if (!closed) raw.end('event: end\ndata: {}\n\n');
+      await this.batchEvents.stream(user.id, batch, reply.raw);
     } finally {
       releaseSlot();
     }
