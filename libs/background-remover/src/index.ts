@@ -18,3 +18,4 @@ export * from './worker/remove-background.handler';
 export * from './worker/removal-reconcile.sources';
 export * from './worker/removal-retention.sweeper';
 export * from './credit-references';
+export * from './pricing/payment-policy';

@@ -9,6 +9,7 @@ import { AiModel, BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, P
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalCatalogService } from '../catalog/removal-catalog.service';
 import { RemovalRefundService } from '../jobs/removal-refund.service';
+import { paymentSources } from '../pricing/payment-policy';
 import { quotePrice, splitEvenly } from '../pricing/pricing';
 import { SubscriptionQuotaService } from '../subscriptions/subscription-quota.service';
 import { SubscriptionService } from '../subscriptions/subscription.service';
@@ -195,10 +196,12 @@ export class RemovalService {
     count: number,
     reference: CreditReference,
   ): Promise<Payment> {
-    if (req.testMode) return { paidWith: 'TEST', total: 0, balance: null };
-    const sub = await this.subscriptions.active(req.userId, tx);
-    if (this.subscriptions.covers(sub, req.tier) && (await this.quota.consume(sub.id, sub.dailyQuota, count, tx))) {
-      return { paidWith: 'SUBSCRIPTION', total: 0, balance: null };
+    const sub = req.testMode ? null : await this.subscriptions.active(req.userId, tx);
+    for (const source of paymentSources(req, sub)) {
+      if (source === 'TEST') return { paidWith: 'TEST', total: 0, balance: null };
+      if (source === 'SUBSCRIPTION_QUOTA' && (await this.quota.consume(sub!.id, sub!.dailyQuota, count, tx))) {
+        return { paidWith: 'SUBSCRIPTION', total: 0, balance: null };
+      }
     }
     const { total } = quotePrice(model.creditCost, count);
     const charged = await this.credits.charge(req.userId, total, reference, tx);

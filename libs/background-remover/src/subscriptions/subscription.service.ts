@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@app/common';
 import { CreditsService, Db } from '@app/credits';
+import { isSubscriptionActive, subscriptionCovers } from '../pricing/payment-policy';
 import { findPlan } from '../pricing/subscription-plans';
 import { SubscriptionQuotaService } from './subscription-quota.service';
 import { BackgroundRemoverSubscription, PrismaService, QualityTier } from '@app/prisma';
@@ -21,7 +22,7 @@ export class SubscriptionService {
   /** The user's subscription if it is active now, else null. Inside a transaction pass its client as `db`. */
   async active(userId: string, db: Db = this.prisma): Promise<BackgroundRemoverSubscription | null> {
     const sub = await db.backgroundRemoverSubscription.findUnique({ where: { userId } });
-    return sub && sub.status === 'ACTIVE' && sub.expiresAt > new Date() ? sub : null;
+    return isSubscriptionActive(sub) ? sub : null;
   }
 
   async current(userId: string): Promise<BackgroundRemoverSubscription | null> {
@@ -86,8 +87,8 @@ export class SubscriptionService {
     return { subscription: sub, usedToday, dailyQuota: sub.dailyQuota, remainingToday: Math.max(sub.dailyQuota - usedToday, 0) };
   }
 
-  /** Whether `sub` covers `tier`. */
+  /** Whether `sub` is in force and covers `tier` (see payment-policy.ts). */
   covers(sub: BackgroundRemoverSubscription | null, tier: QualityTier): sub is BackgroundRemoverSubscription {
-    return !!sub && sub.coveredTiers.includes(tier);
+    return subscriptionCovers(sub, tier);
   }
 }
