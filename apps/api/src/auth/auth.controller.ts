@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { AuthService } from './auth.service';
 import { AuthUser, CurrentUser, Public } from './auth.decorators';
 import { AuthResponseDto, LoginDto, RegisterDto, UserProfileDto } from './dto/auth.dto';
-import { AuthRateLimited } from '../common/rate-limit/throttling';
 import { ApiErrorCodes, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
+import { AuthRateLimited } from '../common/rate-limit/throttling';
 
 @ApiTags('auth')
 @Controller('auth')

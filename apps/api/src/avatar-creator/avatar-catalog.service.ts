@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AiProviderRegistry, ModelAvailability, toCatalogModel } from '@app/ai-providers';
+import { AVATAR_APP_ID, tierAllows } from '@app/avatar-creator';
 import { DomainError, NotFoundError } from '@app/common';
 import { AiModel, PrismaService, UserTier } from '@app/prisma';
-import { AVATAR_APP_ID, tierAllows } from '@app/avatar-creator';
 
 /** A catalogue row with who serves it in this deployment (after AI_PROVIDER_MAP). */
 export interface CatalogEntry {

@@ -1,6 +1,6 @@
 import type { ModelAvailability } from '@app/ai-providers';
-import type { AiModel, Avatar, AvatarGeneration, AvatarProject } from '@app/prisma';
 import { capabilitiesOf, defaultSide, readGenerationParams } from '@app/avatar-creator';
+import type { AiModel, Avatar, AvatarGeneration, AvatarProject } from '@app/prisma';
 import type { AvatarGenerationDto } from './dto/avatar-generation.dto';
 import type { AvatarModelDto } from './dto/avatar-model.dto';
 import type { AvatarProjectDto } from './dto/avatar-project.dto';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { avatarGenerationCreditReference, resolveGenerationParams } from '@app/avatar-creator';
 import { NotFoundError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { CreditsService } from '@app/credits';
@@ -8,7 +9,6 @@ import { AvatarGeneration, Prisma, PrismaService } from '@app/prisma';
 import { AuthUser } from '../auth/auth.decorators';
 import { AvatarCatalogService } from './avatar-catalog.service';
 import { toGenerationDto } from './avatar-creator.mappers';
-import { avatarGenerationCreditReference, resolveGenerationParams } from '@app/avatar-creator';
 import { AvatarProjectsService } from './avatar-projects.service';
 import { AvatarGenerationDto, AvatarGenerationParamsDto, GenerationAcceptedDto } from './dto/avatar-generation.dto';
 

@@ -15,6 +15,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, PAID_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { AvatarGenerationService, GenerationRequest } from './avatar-generation.service';
 import { AvatarPreviewService } from './avatar-preview.service';
@@ -28,7 +29,6 @@ import {
 import { AvatarDto } from './dto/avatar.dto';
 import { IdParamDto } from './dto/id-param.dto';
 import { requestHash } from './request-hash';
-import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, PAID_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 const DEFAULT_PREVIEW_NAME = 'Preview';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { readGenerationParams } from '@app/avatar-creator';
 import { DomainError, NotFoundError } from '@app/common';
 import { PrismaService } from '@app/prisma';
-import { readGenerationParams } from '@app/avatar-creator';
 import { toAvatarDto } from './avatar-creator.mappers';
 import { AvatarProjectsService } from './avatar-projects.service';
 import { SavePreviewDto } from './dto/avatar-generation.dto';

@@ -9,11 +9,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { AvatarProjectsService } from './avatar-projects.service';
 import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
 import { IdParamDto } from './dto/id-param.dto';
-import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('avatar-creator')
 @ApiBearerAuth()

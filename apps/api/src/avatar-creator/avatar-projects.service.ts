@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { avatarGenerationCreditReference, PROJECT_PREVIEW_THUMBNAILS } from '@app/avatar-creator';
 import { afterCursor, NotFoundError, toPage } from '@app/common';
 import { CreditsService } from '@app/credits';
 import { OPEN_JOB_STATUSES } from '@app/jobs';
@@ -6,7 +7,6 @@ import { AvatarProject, Prisma, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
-import { avatarGenerationCreditReference, PROJECT_PREVIEW_THUMBNAILS } from '@app/avatar-creator';
 import { toProjectDto } from './avatar-creator.mappers';
 import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
 

@@ -3,15 +3,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
+import { THUMBNAIL_SIZE, UPLOAD_MAX_SIDE } from '@app/avatar-creator';
 import { DomainError } from '@app/common';
 import { ImagesService } from '@app/images';
 import { PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
 import { flattenErrors } from '../common/validation';
-import { AvatarProjectsService } from './avatar-projects.service';
-import { THUMBNAIL_SIZE, UPLOAD_MAX_SIDE } from '@app/avatar-creator';
 import { toAvatarDto } from './avatar-creator.mappers';
+import { AvatarProjectsService } from './avatar-projects.service';
 import { AvatarDto, UploadAvatarFieldsDto } from './dto/avatar.dto';
 
 const IMAGE_FIELD = 'image';

@@ -15,12 +15,12 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiErrorCodes, IMAGE_UPLOAD_ERRORS, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { AvatarUploadService } from './avatar-upload.service';
 import { AvatarsService } from './avatars.service';
 import { AvatarDto, AvatarPageDto, UploadAvatarBodyDto } from './dto/avatar.dto';
 import { IdParamDto } from './dto/id-param.dto';
-import { ApiErrorCodes, IMAGE_UPLOAD_ERRORS, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('avatar-creator')
 @ApiBearerAuth()

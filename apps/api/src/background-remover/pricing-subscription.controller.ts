@@ -6,7 +6,6 @@ import { AuthUser, CurrentUser, Public } from '../auth/auth.decorators';
 import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto';
 import { SubscribeDto, SubscribeResultDto, SubscriptionDto, SubscriptionEnvelopeDto, SubscriptionUsageDto } from './dto/subscription.dto';
 import { PricingService } from './pricing.service';
-
 import { ApiErrorCodes, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('background-remover')

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { FastifyReply } from 'fastify';
 import { DomainError, NotFoundError } from '@app/common';
 import { StorageService } from '@app/storage';
+import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { SseStreamLimiter } from '../common/rate-limit/sse-stream-limiter';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { CursorQueryDto } from '../common/pagination.dto';
@@ -10,7 +11,6 @@ import { JobListQueryDto } from './dto/history-query.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
 import { BatchEventsService, EVENTS_MAX_MS } from './batch-events.service';
 import { RemovalQueryService } from './removal-query.service';
-import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 const uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundError('Resource') });
 

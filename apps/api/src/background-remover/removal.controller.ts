@@ -8,6 +8,7 @@ import { CreditsService } from '@app/credits';
 import { QualityTier } from '@app/prisma';
 import { storageLayout } from '@app/storage';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiErrorCodes, ApiSuccessHeaders, IMAGE_UPLOAD_ERRORS, PAID_ERRORS } from '../common/openapi/api-errors.decorator';
 import { IdempotencyService, StoredResponse } from '../common/idempotency/idempotency.service';
 import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
 import { UploadAdmissionService } from '../common/uploads/upload-admission.service';
@@ -16,8 +17,6 @@ import { BatchOptionsDto, QUALITY_TIERS, RemovalOptionsDto, TestModeQueryDto, to
 import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
 import { toBatchDto, toJobDto } from './removal-query.service';
 import { RemovalWaiterService, isSettled } from './removal-waiter.service';
-
-import { ApiErrorCodes, ApiSuccessHeaders, IMAGE_UPLOAD_ERRORS, PAID_ERRORS } from '../common/openapi/api-errors.decorator';
 
 const OPTION_FIELDS = {
   tier: { type: 'string', enum: [...QUALITY_TIERS] },

@@ -2,10 +2,10 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreditsService } from '@app/credits';
 import { AuthUser, CurrentUser, Roles } from '../auth/auth.decorators';
+import { ApiErrorCodes, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { BalanceDto, CreditTransactionPageDto, GrantCreditsDto, GrantResultDto } from './dto/credits.dto';
 import { CreditsQueryService } from './credits-query.service';
-import { ApiErrorCodes, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('credits')
 @ApiBearerAuth()

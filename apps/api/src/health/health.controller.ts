@@ -6,8 +6,8 @@ import { AppConfig } from '@app/config';
 import { ReadinessService } from '@app/health';
 import { Public } from '../auth/auth.decorators';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ApiNoStandardErrors } from '../common/openapi/api-errors.decorator';
 import { LivenessDto, ReadinessDto } from './dto/health.dto';
+import { ApiNoStandardErrors } from '../common/openapi/api-errors.decorator';
 
 
 @ApiTags('health')

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { RemovalRefundService } from './removal-refund.service';
 import { classifyJobFailure, JobName, JobProducer, OPEN_JOB_STATUSES } from '@app/jobs';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
+import { RemovalRefundService } from './removal-refund.service';
 
 const OPEN = { in: OPEN_JOB_STATUSES };
 

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@app/common';
 import { CreditsService, Db } from '@app/credits';
+import { BackgroundRemoverSubscription, PrismaService, QualityTier } from '@app/prisma';
+import { removalCreditReference } from '../credit-references';
 import { isSubscriptionActive, subscriptionCovers } from '../pricing/payment-policy';
 import { findPlan } from '../pricing/subscription-plans';
 import { SubscriptionQuotaService } from './subscription-quota.service';
-import { BackgroundRemoverSubscription, PrismaService, QualityTier } from '@app/prisma';
-import { removalCreditReference } from '../credit-references';
 
 const DAY_MS = 24 * 3600_000;
 
