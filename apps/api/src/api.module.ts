@@ -6,6 +6,7 @@ import { loggerParams } from '@app/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { JobsModule } from '@app/jobs';
 import { PrismaModule } from '@app/prisma';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { AvatarCreatorModule } from './avatar-creator/avatar-creator.module';
 import { BackgroundRemoverModule } from './background-remover/background-remover.module';
@@ -31,6 +32,7 @@ import { HealthModule } from './health/health.module';
     PrismaModule,
     JobsModule.forRoot('producer'),
     AuthModule,
+    AdminModule,
     CreditsApiModule,
     AvatarCreatorModule,
     HealthModule,

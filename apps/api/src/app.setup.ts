@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { S3PublicDelivery, S3StorageDriver, StorageService } from '@app/storage';
+import { registerQueueUi } from './admin/queue-ui';
 import { setupSwagger } from './common/swagger';
 import { createValidationPipe } from './common/validation';
 
@@ -53,6 +54,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
 
   await registerStorageServing(app, fastify, config);
+  await registerQueueUi(app, fastify, config);
   if (config.SWAGGER_ENABLED) setupSwagger(app);
 }
 

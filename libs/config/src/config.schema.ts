@@ -104,6 +104,8 @@ export const configSchema = z
     IMAGE_MAX_PIXELS: int(50_000_000, 1),
     IMAGE_MAX_DIMENSION: int(12_000, 16),
 
+    /** Allow retry/clean/promote in the admin queue UI (/api/admin/queues); read-only otherwise. */
+    QUEUE_UI_ACTIONS: bool.default(false),
     /** Turn rate limiting off only for benchmarks or behind a gateway that already limits. */
     RATE_LIMIT_ENABLED: bool.default(true),
     RATE_LIMIT_USER_PER_MINUTE: int(600, 1),
