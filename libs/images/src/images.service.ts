@@ -75,11 +75,7 @@ export class ImagesService {
   /** EXIF orientation applied, metadata stripped, re-encoded as PNG (alpha kept if present). */
   async normalize(bytes: Buffer, options: { maxSide?: number } = {}): Promise<RawImage> {
     const img = await this.check(bytes);
-    const { data, info } = await this.decoding(() => {
-      let pipeline = img.open().autoOrient();
-      if (options.maxSide) pipeline = pipeline.resize(options.maxSide, options.maxSide, { fit: 'inside', withoutEnlargement: true });
-      return pipeline.png().toBuffer({ resolveWithObject: true });
-    });
+    const { data, info } = await this.decoding(() => oriented(img, options.maxSide).png().toBuffer({ resolveWithObject: true }));
     return { data, width: info.width, height: info.height };
   }
 
@@ -87,11 +83,7 @@ export class ImagesService {
   async toRgba(bytes: Buffer, options: { maxSide?: number } = {}): Promise<RgbaImage> {
     const img = await this.check(bytes);
     return this.decoding(async () => {
-      let pipeline = img.open().autoOrient();
-      if (options.maxSide) {
-        pipeline = pipeline.resize(options.maxSide, options.maxSide, { fit: 'inside', withoutEnlargement: true });
-      }
-      const { data, info } = await pipeline
+      const { data, info } = await oriented(img, options.maxSide)
         .toColourspace('srgb')
         .ensureAlpha()
         .raw()
@@ -379,4 +371,10 @@ async function applyBackground(img: Layer, bg: Rgba): Promise<Layer> {
 
 async function overlayWatermark(img: Layer): Promise<Layer> {
   return toLayer(rawInput(img).composite([{ input: watermarkSvg(img.width, img.height) }]));
+}
+
+/** Decoded with EXIF orientation applied and, when `maxSide` is set, shrunk (never enlarged) to fit it. */
+function oriented(img: { open: () => Sharp }, maxSide?: number): Sharp {
+  const pipeline = img.open().autoOrient();
+  return maxSide ? pipeline.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }) : pipeline;
 }

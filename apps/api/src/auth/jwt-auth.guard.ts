@@ -23,7 +23,7 @@ export class JwtAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: AuthUser }>();
-    if (!/^Bearer\s+\S+$/i.test(request.headers.authorization ?? '')) throw new DomainError('UNAUTHORIZED', 'A bearer token is required');
+    if (!bearerToken(request.headers.authorization)) throw new DomainError('UNAUTHORIZED', 'A bearer token is required');
     const user = await this.userFromAuthorization(request.headers.authorization);
     if (!user) throw new DomainError('UNAUTHORIZED', 'The bearer token is invalid or expired');
     request.user = user;
@@ -35,7 +35,7 @@ export class JwtAuthGuard implements CanActivate {
 
   /** The user a bearer header names, or null (no header, bad or expired token, deleted user). */
   async userFromAuthorization(header: string | undefined): Promise<AuthUser | null> {
-    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    const token = bearerToken(header);
     if (!token) return null;
     let payload: JwtPayload;
     try {
@@ -45,4 +45,8 @@ export class JwtAuthGuard implements CanActivate {
     }
     return this.prisma.user.findUnique({ where: { id: payload.sub }, select: { id: true, email: true, role: true, tier: true } });
   }
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { quotePrice, RemovalCatalogService, SUBSCRIPTION_PLANS, SubscriptionQuotaService, SubscriptionService, VOLUME_DISCOUNTS } from '@app/background-remover';
+import { paymentSources, quotePrice, RemovalCatalogService, SUBSCRIPTION_PLANS, SubscriptionQuotaService, SubscriptionService, VOLUME_DISCOUNTS } from '@app/background-remover';
 import { QualityTier } from '@app/prisma';
 import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto';
 
@@ -30,13 +30,13 @@ export class PricingService {
     };
   }
 
-  /** The same maths `POST /batch` charges with (libs/credits quotePrice). */
+  /** The same maths and payment rule `POST /batch` charges with (libs/background-remover: quotePrice, paymentSources). */
   async calculate(userId: string, dto: CalculatePriceDto): Promise<PriceQuoteDto> {
     const model = await this.catalog.modelForTier(dto.tier as QualityTier);
     const quote = quotePrice(model.creditCost, dto.imageCount);
     const sub = await this.subscriptions.active(userId);
     let remaining: number | null = null;
-    if (this.subscriptions.covers(sub, dto.tier as QualityTier)) {
+    if (sub && paymentSources({ testMode: false, tier: dto.tier as QualityTier }, sub).includes('SUBSCRIPTION_QUOTA')) {
       remaining = Math.max(sub.dailyQuota - (await this.quota.usedToday(sub.id)), 0);
     }
     return {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@app/common';
 import { CreditsService, Db } from '@app/credits';
-import { BackgroundRemoverSubscription, PrismaService, QualityTier } from '@app/prisma';
+import { BackgroundRemoverSubscription, PrismaService } from '@app/prisma';
 import { removalCreditReference } from '../credit-references';
-import { isSubscriptionActive, subscriptionCovers } from '../pricing/payment-policy';
+import { isSubscriptionActive } from '../pricing/payment-policy';
 import { findPlan } from '../pricing/subscription-plans';
 import { SubscriptionQuotaService } from './subscription-quota.service';
 
@@ -87,8 +87,4 @@ export class SubscriptionService {
     return { subscription: sub, usedToday, dailyQuota: sub.dailyQuota, remainingToday: Math.max(sub.dailyQuota - usedToday, 0) };
   }
 
-  /** Whether `sub` is in force and covers `tier` (see payment-policy.ts). */
-  covers(sub: BackgroundRemoverSubscription | null, tier: QualityTier): sub is BackgroundRemoverSubscription {
-    return subscriptionCovers(sub, tier);
-  }
 }

@@ -18,7 +18,7 @@ export class DailyAllowance {
     const day = new Date(now).toISOString().slice(0, 10);
     const key = `${this.redis.prefix}:daily:${name}:${userId}:${day}`;
     const used = await this.redis.failOpen(name, 0, async (client) => {
-      const [[, total]] = (await client.multi().incrby(key, count).pexpire(key, DAY_MS + 3600_000).exec()) as [[null, number]];
+      const total = await this.redis.increment(client, key, count, DAY_MS + 3600_000);
       if (total > allowance) await client.decrby(key, count);
       return total;
     });

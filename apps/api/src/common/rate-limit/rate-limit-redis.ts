@@ -35,6 +35,12 @@ export class RateLimitRedis implements OnModuleDestroy {
     }
   }
 
+  /** Adds `by` to a counter and (re)sets its expiry in one round trip; returns the new value. */
+  async increment(client: Redis, key: string, by: number, ttlMs: number): Promise<number> {
+    const [[, value]] = (await client.multi().incrby(key, by).pexpire(key, ttlMs).exec()) as [[null, number]];
+    return value;
+  }
+
   onModuleDestroy(): void {
     this.client.disconnect();
   }

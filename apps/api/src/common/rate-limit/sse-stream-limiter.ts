@@ -18,10 +18,7 @@ export class SseStreamLimiter {
   async open(userId: string, maxStreamMs: number): Promise<() => void> {
     const key = `${this.redis.prefix}:sse:${userId}`;
     const limit = this.config.SSE_MAX_STREAMS_PER_USER;
-    const open = await this.redis.failOpen('SSE streams', 0, async (client) => {
-      const [[, count]] = (await client.multi().incr(key).pexpire(key, maxStreamMs + 60_000).exec()) as [[null, number]];
-      return count;
-    });
+    const open = await this.redis.failOpen('SSE streams', 0, (client) => this.redis.increment(client, key, 1, maxStreamMs + 60_000));
     if (open === 0) return () => undefined; // Redis unavailable: not counted, nothing to give back
     let released = false;
     const release = () => {
