@@ -61,8 +61,8 @@ export class RemovalController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query() query: TestModeQueryDto,
-    @Headers('prefer') prefer?: string,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('prefer') prefer: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
   ): Promise<unknown> {
     const key = this.idempotency.parseKey(idempotencyKey);
     const permit = await this.admission.acquire();
@@ -123,7 +123,7 @@ export class RemovalController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query() query: TestModeQueryDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
   ): Promise<unknown> {
     const key = this.idempotency.parseKey(idempotencyKey);
     const permit = await this.admission.acquire();

@@ -38,7 +38,7 @@ export class HealthController {
   })
   @ApiOkResponse({ type: ReadinessDto, description: 'Ready' })
   @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'Not ready: the failing checks are named' })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply, @Headers('authorization') authorization?: string): Promise<ReadinessDto> {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply, @Headers('authorization') authorization: string | undefined): Promise<ReadinessDto> {
     const report = await this.readiness.check();
     reply.status(report.ready ? 200 : 503);
     const status: ReadinessDto['status'] = report.ready ? 'ready' : 'not_ready';

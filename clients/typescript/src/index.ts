@@ -1,0 +1,257 @@
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { LumikuApiError, unwrap } from './errors.js';
+import type { components, paths } from './schema.js';
+import { parseEventStream } from './sse.js';
+
+export type { components, operations, paths } from './schema.js';
+export { LumikuApiError, unwrap, type ErrorBody } from './errors.js';
+export { parseEventStream, type ServerSentEvent } from './sse.js';
+
+type Schemas = components['schemas'];
+export type UserProfile = Schemas['UserProfileDto'];
+export type AuthResponse = Schemas['AuthResponseDto'];
+export type RemovalJob = Schemas['RemovalJobDto'];
+export type Batch = Schemas['BatchDto'];
+export type BatchItem = Schemas['BatchItemDto'];
+/** What a batch event carries: the batch without its items. */
+export type BatchSummary = Omit<Batch, 'items'>;
+export type QualityTier = Schemas['TierPriceDto']['tier'];
+
+/** The form fields of `POST /remove` and `POST /batch` besides the files. */
+export interface RemovalOptions {
+  tier: QualityTier;
+  format?: 'png' | 'webp';
+  bgColor?: string;
+  maskOnly?: boolean;
+  crop?: boolean;
+  cropMargin?: number;
+}
+
+/** A file to upload: a Blob/File, or bytes with a name (Node, tests). */
+export type Upload = Blob | { data: Blob | Uint8Array; filename: string; contentType?: string };
+
+export interface PaidRequestOptions {
+  /**
+   * Reuse the same key when retrying the same request (e.g. after a network error or a 503): the API then
+   * replays the first answer instead of charging again. {@link newIdempotencyKey} makes one.
+   */
+  idempotencyKey?: string;
+  /** `?test=true`: free, watermarked, low-resolution output. */
+  test?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A paid request's answer: the resource plus what the response headers say about the charge. */
+export interface Accepted<T> {
+  /** 200: finished within `Prefer: wait`; 202: still running, poll (or stream) it. */
+  status: number;
+  result: T;
+  creditsCharged: number;
+  creditsRemaining: number;
+  /** True when an `Idempotency-Key` replayed an earlier answer (nothing was charged this time). */
+  replayed: boolean;
+}
+
+export type BatchEvent = { type: 'progress'; batch: BatchSummary } | { type: 'end' };
+
+export interface LumikuClientOptions {
+  /** Where the API is, e.g. `http://localhost:3000` (paths in the schema start with `/api`). `''` = same origin. */
+  baseUrl: string;
+  /** A bearer token from an earlier login; `register`/`login` set it too. */
+  token?: string;
+  /** Called whenever the token changes (e.g. to keep it in sessionStorage). */
+  onTokenChange?: (token: string | undefined) => void;
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  signal?: AbortSignal;
+}
+
+const TERMINAL_JOB = new Set(['SUCCEEDED', 'FAILED']);
+const TERMINAL_BATCH = new Set(['COMPLETED', 'PARTIAL', 'FAILED']);
+
+export function newIdempotencyKey(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+/**
+ * The Lumiku API through openapi-fetch, typed from the committed `openapi.json`. `api` is the raw typed client
+ * (every route); the methods around it cover what a generic client cannot: the bearer token, multipart uploads,
+ * `Prefer: wait`, idempotency keys, the batch event stream and binary downloads. Failures throw LumikuApiError.
+ */
+export function createLumikuClient(options: LumikuClientOptions) {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const fetchImpl = options.fetch ?? ((input: Request) => globalThis.fetch(input));
+  let token = options.token;
+
+  const api: Client<paths> = createClient<paths>({ baseUrl, fetch: fetchImpl });
+  const auth: Middleware = {
+    onRequest({ request }) {
+      if (token && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${token}`);
+      return request;
+    },
+  };
+  api.use(auth);
+
+  const setToken = (next: string | undefined) => {
+    token = next;
+    options.onTokenChange?.(next);
+  };
+  const signedIn = (res: AuthResponse) => {
+    setToken(res.accessToken);
+    return res;
+  };
+
+  async function upload<T>(path: '/api/background-remover/remove' | '/api/background-remover/batch', form: FormData, headers: Record<string, string>, opts: PaidRequestOptions): Promise<Accepted<T>> {
+    const result = await api.POST(path, {
+      params: { query: opts.test ? { test: true } : {}, header: headers },
+      // The schema types multipart fields as strings; the real body is the FormData built here.
+      body: {} as never,
+      bodySerializer: () => form,
+      signal: opts.signal,
+    });
+    const data = unwrap(result) as T;
+    const h = result.response.headers;
+    return {
+      status: result.response.status,
+      result: data,
+      creditsCharged: Number(h.get('x-credits-charged') ?? 0),
+      creditsRemaining: Number(h.get('x-credits-remaining') ?? NaN),
+      replayed: h.get('idempotent-replayed') === 'true',
+    };
+  }
+
+  async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, { timeoutMs = 120_000, intervalMs = 500, signal }: WaitOptions): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (done(value) || Date.now() >= deadline) return value;
+      await sleep(intervalMs, signal);
+    }
+  }
+
+  const client = {
+    /** Every route, typed: `client.api.GET('/api/background-remover/jobs', { params: { query: { limit: 10 } } })`. */
+    api,
+    get token(): string | undefined {
+      return token;
+    },
+    setToken,
+    /** Absolute URL for a path the API returns (`/storage/...`, Location). */
+    url(path: string): string {
+      return /^https?:\/\//.test(path) ? path : `${baseUrl}${path}`;
+    },
+
+    async register(body: Schemas['RegisterDto']): Promise<AuthResponse> {
+      return signedIn(unwrap(await api.POST('/api/auth/register', { body })));
+    },
+    async login(body: Schemas['LoginDto']): Promise<AuthResponse> {
+      return signedIn(unwrap(await api.POST('/api/auth/login', { body })));
+    },
+    logout(): void {
+      setToken(undefined);
+    },
+    async me(): Promise<UserProfile> {
+      return unwrap(await api.GET('/api/auth/me'));
+    },
+
+    /**
+     * `POST /background-remover/remove`. `wait` seconds (`Prefer: wait=N`, capped by the server): 200 with the
+     * finished job, else 202 with a job to poll ({@link waitForJob}).
+     */
+    async removeBackground(image: Upload, opts: RemovalOptions & PaidRequestOptions & { wait?: number }): Promise<Accepted<RemovalJob>> {
+      const form = optionsForm(opts);
+      appendFile(form, 'image', image, 'image');
+      const headers = paidHeaders(opts);
+      if (opts.wait !== undefined) headers.prefer = `wait=${opts.wait}`;
+      return upload<RemovalJob>('/api/background-remover/remove', form, headers, opts);
+    },
+
+    /** `POST /background-remover/batch`: all files validated first, one discounted charge, 202 with the batch. */
+    async createBatch(images: Upload[], opts: RemovalOptions & PaidRequestOptions & { webhookUrl?: string }): Promise<Accepted<Batch>> {
+      const form = optionsForm(opts);
+      if (opts.webhookUrl) form.append('webhookUrl', opts.webhookUrl);
+      images.forEach((image, i) => appendFile(form, 'images', image, `image-${i + 1}`));
+      return upload<Batch>('/api/background-remover/batch', form, paidHeaders(opts), opts);
+    },
+
+    async getJob(id: string): Promise<RemovalJob> {
+      return unwrap(await api.GET('/api/background-remover/jobs/{id}', { params: { path: { id } } }));
+    },
+    async getBatch(id: string): Promise<Batch> {
+      return unwrap(await api.GET('/api/background-remover/batch/{id}', { params: { path: { id } } }));
+    },
+    waitForJob(id: string, opts: WaitOptions = {}): Promise<RemovalJob> {
+      return poll(() => client.getJob(id), (job) => TERMINAL_JOB.has(job.status), opts);
+    },
+    waitForBatch(id: string, opts: WaitOptions = {}): Promise<Batch> {
+      return poll(() => client.getBatch(id), (batch) => TERMINAL_BATCH.has(batch.status), opts);
+    },
+
+    /**
+     * `GET /batch/:id/events` as an async iterator: a `progress` event on every change, then `end` once the batch
+     * is final. Streams with fetch (EventSource cannot send the bearer token). Break out or abort to stop.
+     */
+    async *batchEvents(id: string, opts: { signal?: AbortSignal } = {}): AsyncGenerator<BatchEvent> {
+      const result = await api.GET('/api/background-remover/batch/{id}/events', {
+        params: { path: { id } },
+        headers: { accept: 'text/event-stream' },
+        parseAs: 'stream',
+        signal: opts.signal,
+      });
+      const body = unwrap(result) as ReadableStream<Uint8Array> | null;
+      if (!body) throw new LumikuApiError(result.response, undefined);
+      for await (const event of parseEventStream(body, opts.signal)) {
+        if (event.event === 'progress') yield { type: 'progress', batch: JSON.parse(event.data) as BatchSummary };
+        else if (event.event === 'end') {
+          yield { type: 'end' };
+          return;
+        }
+      }
+    },
+
+    /** `GET /batch/:id/download`: the ZIP of every succeeded output. */
+    async downloadBatchZip(id: string): Promise<Blob> {
+      return unwrap(await api.GET('/api/background-remover/batch/{id}/download', { params: { path: { id } }, parseAs: 'blob' })) as Blob;
+    },
+  };
+  return client;
+}
+
+export type LumikuClient = ReturnType<typeof createLumikuClient>;
+
+function paidHeaders(opts: PaidRequestOptions): Record<string, string> {
+  return opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
+}
+
+/** Fields first, files last: the API validates options before reading (and storing) the files. */
+function optionsForm(opts: RemovalOptions): FormData {
+  const form = new FormData();
+  form.append('tier', opts.tier);
+  if (opts.format) form.append('format', opts.format);
+  if (opts.bgColor) form.append('bgColor', opts.bgColor);
+  if (opts.maskOnly !== undefined) form.append('maskOnly', String(opts.maskOnly));
+  if (opts.crop !== undefined) form.append('crop', String(opts.crop));
+  if (opts.cropMargin !== undefined) form.append('cropMargin', String(opts.cropMargin));
+  return form;
+}
+
+function appendFile(form: FormData, field: string, file: Upload, fallbackName: string): void {
+  if (file instanceof Blob) {
+    form.append(field, file, (file as Partial<File>).name || fallbackName);
+    return;
+  }
+  const blob = file.data instanceof Blob ? file.data : new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.contentType ?? 'application/octet-stream' });
+  form.append(field, blob, file.filename);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+}
