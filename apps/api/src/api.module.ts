@@ -12,6 +12,7 @@ import { AvatarCreatorModule } from './avatar-creator/avatar-creator.module';
 import { BackgroundRemoverModule } from './background-remover/background-remover.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { ConsoleModule } from './console/console.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisThrottlerStorage } from './common/rate-limit/redis-throttler.storage';
 import { throttlerOptions } from './common/rate-limit/throttling';
@@ -48,6 +49,6 @@ import { HealthModule } from './health/health.module';
 export class ApiModule {
   /** The API with its configuration, parsed once by the caller (main.ts, openapi.ts, or a test passing its own). */
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ApiModule, imports: [ConfigModule.forRoot(config)] };
+    return { module: ApiModule, imports: [ConfigModule.forRoot(config), ConsoleModule.forRoot()] };
   }
 }

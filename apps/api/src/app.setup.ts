@@ -10,6 +10,7 @@ import { AppConfig } from '@app/config';
 import { S3PublicDelivery, S3StorageDriver, StorageService } from '@app/storage';
 import { registerQueueUi } from './admin/queue-ui';
 import { setupSwagger } from './common/swagger';
+import { addConsoleHeaders } from './console/console.module';
 import { createValidationPipe } from './common/validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -41,6 +42,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
   });
+  addConsoleHeaders(fastify);
 
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: true,
