@@ -94,7 +94,7 @@ async function listAvatars() {
 
 /** Generate (kept at once) or preview (kept only if you save it, without paying again); the worker makes it. */
 async function generate(form, preview) {
-  const body = { prompt: form.prompt.value.trim(), modelKey: form.modelKey.value || undefined, name: form.name.value.trim() || undefined };
+  const body = { prompt: form.prompt.value.trim(), modelKey: form.modelKey.value || undefined, name: form.elements.namedItem('name').value.trim() || 'Avatar' };
   const path = preview ? '/api/apps/avatar-creator/projects/{id}/avatars/generate-preview' : '/api/apps/avatar-creator/projects/{id}/avatars/generate';
   const accepted = unwrap(await api.POST(path, { params: { path: { id: current.id }, header: { 'Idempotency-Key': newIdempotencyKey() } }, body }));
   show(`${accepted.creditUsed} credits charged; generating…`, 'info');
