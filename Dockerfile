@@ -13,6 +13,8 @@ RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
+# The /console page and the typed client it runs on (own package.json; the build installs and compiles it).
+COPY clients ./clients
 RUN npm run build
 # Online build: fetch Prisma's native schema engine so the runtime never needs the WASM bridge or the network.
 RUN PRISMA_SCHEMA_ENGINE=native node scripts/prisma.js version
