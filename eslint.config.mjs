@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'libs/prisma/src/generated/**', 'coverage/**', 'scripts/**', 'bench/results/**'] },
+  { ignores: ['dist/**', '**/node_modules/**', 'clients/*/dist/**', 'libs/prisma/src/generated/**', 'coverage/**', 'scripts/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

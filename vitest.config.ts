@@ -16,7 +16,7 @@ export default defineConfig({
       {
         extends: true,
         resolve: { alias },
-        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'] },
+        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'clients/typescript/src/**/*.spec.ts'] },
       },
       {
         extends: true,
