@@ -17,10 +17,11 @@ import { productPhoto, zipEntries } from './support/images';
  * the cut-out load from the API; then a batch with live progress and its ZIP. Needs `npm run build` (the page is
  * assembled into dist/console) and a Chromium: in CI a missing browser fails the run, locally the test is skipped.
  */
-const BROWSER_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const browserPath = BROWSER_CANDIDATES.find((path): path is string => Boolean(path && existsSync(path)));
+/** CHROMIUM_PATH, when set, is the only browser tried. */
+const BROWSER_CANDIDATES = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const browserPath = BROWSER_CANDIDATES.find((path) => existsSync(path));
 const inCi = Boolean(process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0');
-const NO_BROWSER = `No Chromium for the console e2e test (looked at ${BROWSER_CANDIDATES.filter(Boolean).join(', ')}): install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH`;
+const NO_BROWSER = `No Chromium for the console e2e test (looked at ${BROWSER_CANDIDATES.join(', ')}): install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH`;
 if (!browserPath && !inCi) console.warn(`SKIPPED test/console.e2e.test.ts: ${NO_BROWSER}`);
 
 /** What the checks read off elements in the page (the root tsconfig has no DOM lib). */
