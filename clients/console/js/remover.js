@@ -88,7 +88,7 @@ async function removeOne(file) {
   const url = client.url(job.outputUrl);
   result.prepend(h('img', { src: url, alt: 'Cut-out', class: 'checker', 'data-testid': 'cutout' }));
   result.querySelector('figcaption').replaceChildren('Cut-out · ', h('a', { href: url, download: '' }, 'download'));
-  status.textContent = `Done: ${job.width}×${job.height}, ${job.creditCharged} credits (${job.paidWith.toLowerCase()})`;
+  status.textContent = `Done: ${job.width}×${job.height} input, paid with ${job.paidWith === 'CREDITS' ? `${job.creditCharged} credits` : job.paidWith.toLowerCase()}`;
 }
 
 async function removeMany(chosen) {
