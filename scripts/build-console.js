@@ -39,4 +39,13 @@ for (const file of readdirSync(join(client, 'dist')).filter((f) => f.endsWith('.
   if (/from ['"][^./][^'"]*['"]/.test(code)) throw new Error(`build-console: ${file} has a bare import the browser cannot resolve`);
   writeFileSync(join(vendor, 'lumiku-client', file), code.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'));
 }
+// The client's declarations next to its JS: what the page's type check (clients/console/tsconfig.json) reads.
+for (const file of readdirSync(join(client, 'dist')).filter((f) => f.endsWith('.d.ts'))) {
+  cpSync(join(client, 'dist', file), join(vendor, 'lumiku-client', file));
+}
+const check = spawnSync(process.execPath, [join(client, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'clients/console/tsconfig.json')], { cwd: root, stdio: 'inherit' });
+if (check.status !== 0) {
+  console.error('build-console: the console page does not type-check against the typed client (errors above)');
+  process.exit(check.status ?? 1);
+}
 console.log(`console built into ${out}`);

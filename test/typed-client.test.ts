@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchEvent, createLumikuClient, LumikuApiError, newIdempotencyKey } from '../clients/typescript/src/index.js';
+import { BatchEvent, createLumikuClient, LumikuApiError, newIdempotencyKey, unwrap } from '../clients/typescript/src/index.js';
 import { createTestApi, createTestWorker } from './support/app';
 import { imageInfo, productPhoto, zipEntries } from './support/images';
 
@@ -75,6 +75,17 @@ describe('typed TypeScript client against the real API + worker', () => {
     expect([200, 202]).toContain(accepted.status);
     const job = await client.waitForJob(accepted.result.id, { timeoutMs: 60_000, intervalMs: 200 });
     expect(job.status).toBe('SUCCEEDED');
+  });
+
+  it('any route through the raw typed client; an avatar upload (multipart) through the helper', async () => {
+    const client = createLumikuClient({ baseUrl });
+    await client.register({ email: `client-${randomUUID()}@example.com`, password: 'correct horse battery staple' });
+    const project = unwrap(await client.api.POST('/api/apps/avatar-creator/projects', { body: { name: 'Team' } }));
+    const avatar = await client.uploadAvatar(project.id, await jpeg('me.jpg'), { name: 'Me' });
+    expect(avatar).toMatchObject({ projectId: project.id, name: 'Me', source: 'UPLOAD' });
+    expect((await fetch(client.url(avatar.imageUrl))).status).toBe(200);
+    const listed = unwrap(await client.api.GET('/api/apps/avatar-creator/projects/{id}/avatars', { params: { path: { id: project.id } } }));
+    expect(listed.items.map((a) => a.id)).toEqual([avatar.id]);
   });
 
   it('failures are LumikuApiError with the API code, status, details and request id; login restores a session', async () => {

@@ -12,7 +12,7 @@ function route() {
   $('#who').hidden = !signedIn;
   const name = signedIn ? (location.hash.replace(/^#\//, '') || 'remove') : 'auth';
   const view = name in VIEWS || name === 'auth' ? name : 'remove';
-  for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `view-${view}`;
+  for (const section of document.querySelectorAll('main > section')) /** @type {HTMLElement} */ (section).hidden = section.id !== `view-${view}`;
   for (const link of document.querySelectorAll('#nav a')) link.classList.toggle('active', link.getAttribute('href') === `#/${view}`);
   if (view !== 'auth') {
     refreshProfile().catch((err) => {

@@ -27,9 +27,7 @@ export function initAvatars() {
     event.preventDefault();
     const form = event.currentTarget;
     void busy(event.submitter, async () => {
-      const body = new FormData();
-      body.append('image', form.image.files[0]);
-      unwrap(await api.POST('/api/apps/avatar-creator/projects/{id}/avatars/upload', { ...byId(current.id), body: {}, bodySerializer: () => body }));
+      await client.uploadAvatar(current.id, form.image.files[0]);
       form.reset();
       await listAvatars();
     });

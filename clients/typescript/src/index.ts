@@ -16,6 +16,7 @@ export type BatchItem = Schemas['BatchItemDto'];
 /** What a batch event carries: the batch without its items. */
 export type BatchSummary = Omit<Batch, 'items'>;
 export type QualityTier = Schemas['TierPriceDto']['tier'];
+export type Avatar = Schemas['AvatarDto'];
 
 /** The form fields of `POST /remove` and `POST /batch` besides the files. */
 export interface RemovalOptions {
@@ -211,6 +212,19 @@ export function createLumikuClient(options: LumikuClientOptions) {
           return;
         }
       }
+    },
+
+    /** `POST /apps/avatar-creator/projects/:id/avatars/upload`: an image of your own as an avatar (free). */
+    async uploadAvatar(projectId: string, image: Upload, opts: { name?: string } = {}): Promise<Avatar> {
+      const form = new FormData();
+      if (opts.name) form.append('name', opts.name);
+      appendFile(form, 'image', image, 'avatar');
+      const result = await api.POST('/api/apps/avatar-creator/projects/{id}/avatars/upload', {
+        params: { path: { id: projectId } },
+        body: {} as never,
+        bodySerializer: () => form,
+      });
+      return unwrap(result);
     },
 
     /** `GET /batch/:id/download`: the ZIP of every succeeded output. */
