@@ -12,6 +12,11 @@ import { registerQueueUi } from './admin/queue-ui';
 import { setupSwagger } from './common/swagger';
 import { createValidationPipe } from './common/validation';
 
+/** Room for a base64 (or data: URL) image of the largest accepted size; option fields are capped lower by the reader. */
+function base64FieldBytes(maxImageBytes: number): number {
+  return Math.ceil(maxImageBytes / 3) * 4 + 1024;
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -48,8 +53,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       fileSize: config.UPLOAD_MAX_BYTES,
       files: config.UPLOAD_MAX_FILES,
       parts: config.UPLOAD_MAX_FILES + 20,
-      fields: 20,
-      fieldSize: 64 * 1024,
+      // Image URLs and base64 images arrive as fields: one per image at most, besides the options.
+      fields: config.UPLOAD_MAX_FILES + 20,
+      fieldSize: base64FieldBytes(config.UPLOAD_MAX_BYTES),
     },
   });
 

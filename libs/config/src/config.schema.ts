@@ -151,6 +151,10 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: int(10_000, 100),
     /** Allow webhooks to loopback/private addresses. Unset: allowed outside production only (SSRF guard). */
     WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
+    /** `imageUrl` inputs: the whole fetch (connect, redirects, body) must finish within this time. */
+    IMAGE_URL_TIMEOUT_MS: int(15_000, 100),
+    /** Allow `imageUrl` inputs on loopback/private addresses. Unset: allowed outside production only (SSRF guard). */
+    IMAGE_URL_ALLOW_PRIVATE_TARGETS: bool.optional(),
 
     ENABLED_APPS: z
       .string()
@@ -172,6 +176,7 @@ export const configSchema = z
   .transform((cfg) => ({
     ...cfg,
     WEBHOOK_ALLOW_PRIVATE_TARGETS: cfg.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? cfg.NODE_ENV !== 'production',
+    IMAGE_URL_ALLOW_PRIVATE_TARGETS: cfg.IMAGE_URL_ALLOW_PRIVATE_TARGETS ?? cfg.NODE_ENV !== 'production',
     DATABASE_TX_GUARD: cfg.DATABASE_TX_GUARD ?? (cfg.NODE_ENV === 'production' ? 'warn' : 'throw'),
     SWAGGER_ENABLED: cfg.SWAGGER_ENABLED ?? cfg.NODE_ENV !== 'production',
     HEALTH_DETAILS: cfg.HEALTH_DETAILS ?? (cfg.NODE_ENV === 'production' ? 'admin' : 'public'),
