@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreditsService } from '@app/credits';
+import { LumikuMetrics } from '@app/metrics';
 import { PrismaService } from '@app/prisma';
 import { StorageService } from '@app/storage';
 import { WorkerMetricsServer } from '../apps/worker/src/metrics/worker-metrics.server';
@@ -155,6 +158,31 @@ describe('Prometheus metrics (API /api/metrics and the worker /metrics, real Pos
     expect(sample(text, 'lumiku_provider_errors_total')).toBe(0);
     expect(sample(text, 'lumiku_credits_refunded_total', { reference_type: 'bg_removal_job' })).toBe(3);
     expect(text).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('credits are counted once a movement commits, never for a rolled-back one', async () => {
+    const credits = app.get(CreditsService);
+    const counted = app.get(LumikuMetrics).creditsCharged;
+    const charged = async () => (await counted.get()).values.find((v) => v.labels.reference_type === 'metrics_test')?.value ?? 0;
+    const ref = () => ({ referenceType: 'metrics_test', referenceId: randomUUID() });
+
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await credits.charge(user.id, 2, ref(), tx);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await charged()).toBe(0);
+
+    let insideTransaction = -1;
+    await prisma.$transaction(async (tx) => {
+      await credits.charge(user.id, 2, ref(), tx);
+      insideTransaction = await charged();
+    });
+    expect(insideTransaction).toBe(0);
+    expect(await charged()).toBe(2);
+    await credits.charge(user.id, 1, ref()); // outside a transaction: counted at once
+    expect(await charged()).toBe(3);
   });
 
   async function waitForJobs(count: number) {
