@@ -7,7 +7,8 @@ import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
 
-const TERMINAL_BATCH = new Set(['COMPLETED', 'PARTIAL', 'FAILED']);
+const TERMINAL_BATCH = new Set(['COMPLETED', 'PARTIAL', 'FAILED', 'CANCELED']);
+const FINAL_JOB = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
 
 /** Read side: every query is scoped by the owner, so another user's id is simply "not found". */
 @Injectable()
@@ -99,6 +100,10 @@ export class RemovalQueryService {
     return TERMINAL_BATCH.has(batch.status);
   }
 
+  isFinalJob(job: { status: string }): boolean {
+    return FINAL_JOB.has(job.status);
+  }
+
   private queueDepth(): Promise<number> {
     return this.jobs.queue(QueueName.BackgroundRemoval).getWaitingCount();
   }
@@ -119,6 +124,8 @@ export function toJobDto(job: BackgroundRemovalJob): RemovalJobDto {
     paidWith: job.paidWith,
     creditCharged: job.creditCharged,
     testMode: job.testMode,
+    webhookUrl: job.webhookUrl,
+    webhookEvents: job.webhookEvents,
     errorCode: job.errorCode,
     errorMessage: job.errorMessage,
     createdAt: job.createdAt,
@@ -127,7 +134,7 @@ export function toJobDto(job: BackgroundRemovalJob): RemovalJobDto {
 }
 
 export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {
-  const settled = batch.succeededItems + batch.failedItems;
+  const settled = batch.succeededItems + batch.failedItems + batch.canceledItems;
   return {
     id: batch.id,
     status: batch.status,
@@ -135,6 +142,7 @@ export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {
     totalItems: batch.totalItems,
     succeededItems: batch.succeededItems,
     failedItems: batch.failedItems,
+    canceledItems: batch.canceledItems,
     pendingItems: batch.totalItems - settled,
     progress: Math.floor((settled * 100) / batch.totalItems),
     unitPrice: batch.unitPrice,
@@ -146,5 +154,6 @@ export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {
     zipUrl: batch.zipUrl,
     createdAt: batch.createdAt,
     completedAt: batch.completedAt,
+    canceledAt: batch.canceledAt,
   };
 }

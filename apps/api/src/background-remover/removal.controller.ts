@@ -13,8 +13,9 @@ import { IdempotencyService, StoredResponse } from '../common/idempotency/idempo
 import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
 import { UploadAdmissionService } from '../common/uploads/upload-admission.service';
 import { validateDto } from '../common/validation';
-import { BatchOptionsDto, QUALITY_TIERS, RemovalOptionsDto, TestModeQueryDto, toStoredOptions } from './dto/removal-options.dto';
+import { BatchOptionsDto, QUALITY_TIERS, TestModeQueryDto, toStoredOptions } from './dto/removal-options.dto';
 import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
+import { SingleRemovalOptionsDto, toJobWebhook } from './dto/single-removal-options.dto';
 import { toBatchDto, toJobDto } from './removal-query.service';
 import { RemovalWaiterService, isSettled } from './removal-waiter.service';
 
@@ -25,6 +26,12 @@ const OPTION_FIELDS = {
   maskOnly: { type: 'boolean' },
   crop: { type: 'boolean' },
   cropMargin: { type: 'integer', minimum: 0, maximum: 2000 },
+};
+
+/** POST /remove only: where the job's events go (see SingleRemovalOptionsDto). */
+const JOB_EVENT_FIELDS = {
+  webhookUrl: { type: 'string', format: 'uri', description: 'Signed POSTs for this job’s events' },
+  webhookEvents: { type: 'string', example: 'completed,failed', description: 'Comma list (or repeated field) of completed, failed, progress; default completed,failed' },
 };
 
 @ApiTags('background-remover')
@@ -51,7 +58,7 @@ export class RemovalController {
       '202 with the job and a Location to poll. `?test=true`: free, watermarked, low-resolution.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['image', 'tier'], properties: { image: { type: 'string', format: 'binary' }, ...OPTION_FIELDS } } })
+  @ApiBody({ schema: { type: 'object', required: ['image', 'tier'], properties: { image: { type: 'string', format: 'binary' }, ...OPTION_FIELDS, ...JOB_EVENT_FIELDS } } })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N seconds (capped)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ type: RemovalJobDto, description: 'Finished within the wait' })
@@ -72,12 +79,13 @@ export class RemovalController {
       if (!file) {
         throw new DomainError('VALIDATION_FAILED', 'Send exactly one file in the `image` field', { fields: [{ field: 'image', errors: ['exactly one image is required'] }] });
       }
-      const dto = await validateDto(RemovalOptionsDto, parsed.fields);
+      const dto = await validateDto(SingleRemovalOptionsDto, parsed.fields);
+      const webhook = toJobWebhook(dto); // job events: webhookUrl + webhookEvents
       const testMode = query.test === true;
       const response = await this.idempotency.run(
         { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}` },
         async (): Promise<StoredResponse> => {
-          const { job, payment } = await this.removal.createSingle({ userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto), testMode }, file);
+          const { job, payment } = await this.removal.createSingle({ userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto), testMode, webhook }, file);
           permit.release(); // accepted: waiting for the result must not hold an admission slot
           const current = await this.waiter.waitForJob(job, this.waiter.waitSeconds(prefer));
           const settled = isSettled(current);

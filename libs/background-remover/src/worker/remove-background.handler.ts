@@ -25,13 +25,15 @@ export class RemoveBackgroundHandler {
   async handle(payload: JobPayloads['remove-background'], job: Job): Promise<string> {
     const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: payload.jobId } });
     if (!row) return 'already settled';
-    // Only an open row may start: a job failed and refunded meanwhile (e.g. an enqueue that timed out but did reach
-    // Redis) must not run and deliver an output the user got their money back for.
+    // Only an open row may start: a job failed or canceled and refunded meanwhile (e.g. an enqueue that timed out but
+    // did reach Redis, or a cancel that won the race for this row) must not run and deliver an output the user got
+    // their money back for. The cancel is the same conditional update on QUEUED, so exactly one of them wins.
     const { count } = await this.prisma.backgroundRemovalJob.updateMany({
       where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
       data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
     });
     if (count === 0) return 'already settled';
+    await this.settlement.notify(row, 'progress', row.attempts + 1);
     if (row.batchId) {
       await this.prisma.backgroundRemovalBatch.updateMany({ where: { id: row.batchId, status: 'QUEUED' }, data: { status: 'PROCESSING' } });
     }

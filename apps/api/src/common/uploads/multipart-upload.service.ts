@@ -123,7 +123,9 @@ export class MultipartUploadService {
         await onFile(part, hash);
       } else {
         const value = typeof part.value === 'string' ? part.value : String(part.value);
-        fields[part.fieldname] = value;
+        // A repeated field arrives comma-joined (`webhookEvents=completed&webhookEvents=failed`); single-valued fields
+        // then fail validation instead of silently keeping the last value.
+        fields[part.fieldname] = Object.hasOwn(fields, part.fieldname) ? `${fields[part.fieldname]},${value}` : value;
         hash.update(value);
       }
     }
