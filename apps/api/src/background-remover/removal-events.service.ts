@@ -5,6 +5,7 @@ import { finalizeJobId } from '@app/background-remover';
 import { JobCompletionWaiter, QueueName } from '@app/jobs';
 import type { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
 import { RemovalQueryService } from './removal-query.service';
+import { isSettled } from './removal-waiter.service';
 
 /** Longest an event stream stays open. */
 export const EVENTS_MAX_MS = 15 * 60_000;
@@ -49,7 +50,7 @@ export class RemovalEventsService {
     return this.follow(raw, {
       queueJobIds: new Set([first.id]),
       read: () => this.queries.getJob(userId, first.id),
-      isFinal: (job) => this.queries.isFinalJob(job),
+      isFinal: isSettled,
       render: (job) => ({ id: changes++, data: job }),
     });
   }

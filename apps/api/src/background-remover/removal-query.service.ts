@@ -8,7 +8,6 @@ import { CursorQueryDto } from '../common/pagination.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
 
 const TERMINAL_BATCH = new Set(['COMPLETED', 'PARTIAL', 'FAILED', 'CANCELED']);
-const FINAL_JOB = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
 
 /** Read side: every query is scoped by the owner, so another user's id is simply "not found". */
 @Injectable()
@@ -98,10 +97,6 @@ export class RemovalQueryService {
 
   isTerminal(batch: { status: string }): boolean {
     return TERMINAL_BATCH.has(batch.status);
-  }
-
-  isFinalJob(job: { status: string }): boolean {
-    return FINAL_JOB.has(job.status);
   }
 
   private queueDepth(): Promise<number> {

@@ -5,7 +5,7 @@ import { AppConfig } from '@app/config';
 import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
 import { JobHandler, JobName, JobPayloads, OPEN_JOB_STATUSES, StoredRemovalOptions } from '@app/jobs';
-import { PrismaService } from '@app/prisma';
+import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalSettlementService } from '../jobs/removal-settlement.service';
 
@@ -62,7 +62,7 @@ export class RemoveBackgroundHandler {
       const thumbnailKey = storageLayout.removal.thumbnail(row.userId, row.id);
       await this.storage.put('public', outputKey, output.data, { contentType: output.contentType });
       await this.storage.put('public', thumbnailKey, thumbnail, { contentType: 'image/webp' });
-      await this.settlement.succeed(row, {
+      const settled = await this.settlement.succeed(row, {
         outputKey,
         outputUrl: this.storage.publicUrl(outputKey),
         thumbnailUrl: this.storage.publicUrl(thumbnailKey),
@@ -70,10 +70,22 @@ export class RemoveBackgroundHandler {
         provider: providerId,
         processingMs: Date.now() - started,
       });
+      if (!settled) return this.discardIfCanceled(row);
       return 'succeeded';
     } catch (err) {
       await this.settlement.handleError(row, err, job);
       return 'failed';
     }
+  }
+
+  /**
+   * A duplicate run (stall recovery) can outlive a retry that put the row back to QUEUED and a cancel that then paid
+   * it back: the outputs this run wrote must not stay public for a canceled job.
+   */
+  private async discardIfCanceled(row: BackgroundRemovalJob): Promise<string> {
+    const current = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: row.id }, select: { status: true } });
+    if (current?.status !== 'CANCELED') return 'already settled';
+    await this.storage.deletePrefix('public', storageLayout.removal.jobPrefix(row.userId, row.id));
+    return 'canceled meanwhile';
   }
 }
