@@ -150,9 +150,16 @@ describe('Background Remover: cancel, job webhooks and job events', () => {
     expect(money.refunds).toHaveLength(notRun.length);
     expect(final.creditRefunded).toBe(refundedTotal);
     expect(money.balance).toBe(100 - final.creditCharged + refundedTotal);
-    // Off the queue: no BullMQ job is left for a canceled item.
+    // Off the queue. The exceptions are items the worker took (queue job locked, not removable) while the cancel was
+    // removing them: each such run found its row CANCELED and did nothing. None is left waiting.
     const queue = app.get(JobProducer).queue(QueueName.BackgroundRemoval);
-    for (const row of notRun) expect(await queue.getJob(row.id)).toBeUndefined();
+    let removed = 0;
+    for (const row of notRun) {
+      const queued = await queue.getJob(row.id);
+      if (!queued) removed++;
+      else expect({ state: await queued.getState(), result: queued.returnvalue as unknown }).toEqual({ state: 'completed', result: 'already settled' });
+    }
+    expect(removed).toBeGreaterThan(0);
     // The ZIP holds what ran.
     const zip = await app.inject({ method: 'GET', url: `${RB}/batch/${batchId}/download`, headers: user.auth });
     expect(zipEntries(zip.rawPayload)).toHaveLength(ran.length);
