@@ -27,7 +27,7 @@ export class JobWebhookHandler {
         id: job.id,
         status: job.status,
         tier: job.tier,
-        attempt: payload.attempt,
+        attempts: job.attempts,
         outputUrl: job.outputUrl,
         thumbnailUrl: job.thumbnailUrl,
         paidWith: job.paidWith,
