@@ -146,6 +146,21 @@ describe('API contract: every documented error code, provoked, matches the docum
     expect((await first).statusCode).toBe(202);
   });
 
+  it('cancel: running and finished jobs, finished batches', async () => {
+    // No worker here: the rows are moved to the states a worker would leave them in.
+    const prisma = app.get(PrismaService);
+    const job = (await upload(app, `${RB}/remove`, { tier: 'basic' }, [image(photo)], { prefer: 'wait=0' })).json<{ id: string }>();
+    await prisma.backgroundRemovalJob.update({ where: { id: job.id }, data: { status: 'PROCESSING' } });
+    expectDocumented(await app.inject({ method: 'POST', url: `${RB}/jobs/${job.id}/cancel`, headers: user.auth }), 'post', `${RB}/jobs/{id}/cancel`, 'JOB_ALREADY_RUNNING');
+    await prisma.backgroundRemovalJob.update({ where: { id: job.id }, data: { status: 'SUCCEEDED' } });
+    expectDocumented(await app.inject({ method: 'POST', url: `${RB}/jobs/${job.id}/cancel`, headers: user.auth }), 'post', `${RB}/jobs/{id}/cancel`, 'JOB_ALREADY_FINISHED');
+    const batch = (await upload(app, `${RB}/batch`, { tier: 'basic' }, [image(photo, 'images')])).json<{ id: string }>();
+    await prisma.backgroundRemovalJob.updateMany({ where: { batchId: batch.id }, data: { status: 'SUCCEEDED' } });
+    await prisma.backgroundRemovalBatch.update({ where: { id: batch.id }, data: { status: 'COMPLETED', succeededItems: 1 } });
+    expectDocumented(await app.inject({ method: 'POST', url: `${RB}/batch/${batch.id}/cancel`, headers: user.auth }), 'post', `${RB}/batch/{id}/cancel`, 'BATCH_ALREADY_FINISHED');
+    expectDocumented(await app.inject({ method: 'POST', url: `${RB}/batch/${randomUUID()}/cancel`, headers: user.auth }), 'post', `${RB}/batch/{id}/cancel`, 'NOT_FOUND');
+  });
+
   it('avatar models: tier and provider availability', async () => {
     const project = (await app.inject({ method: 'POST', url: `${AC}/projects`, headers: user.auth, payload: { name: 'Contract' } })).json<{ id: string }>();
     const generate = `${AC}/projects/{id}/avatars/generate`;

@@ -219,6 +219,23 @@ describe('bad-input corpus', () => {
     { name: 'pricing/calculate width -1', send: calc({ tier: 'basic', imageCount: 1, size: 'auto', width: -1, height: 10 }), status: 400, code: 'VALIDATION_FAILED' },
   );
 
+  // Cancel and single-job events (issue 13): every new option and endpoint refuses bad input before anything is charged.
+  const removeWith = (fields: Record<string, string>) => remove(() => files.ok!, 'p.jpg', 'image/jpeg', { tier: 'basic', ...fields });
+  const cancelOf = (path: () => string) => () => http.post(`/api/background-remover/${path()}/cancel`, { token: attacker.token });
+  cases.push(
+    { name: '/remove webhookUrl that is not a URL', send: removeWith({ webhookUrl: 'not a url' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookUrl cloud metadata 169.254.169.254', send: removeWith({ webhookUrl: 'http://169.254.169.254/latest/meta-data/' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookUrl file://', send: removeWith({ webhookUrl: 'file:///etc/passwd' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookEvents with an unknown event', send: removeWith({ webhookUrl: 'https://example.com/hook', webhookEvents: 'completed,done' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookEvents empty', send: removeWith({ webhookUrl: 'https://example.com/hook', webhookEvents: '' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookEvents repeated event', send: removeWith({ webhookUrl: 'https://example.com/hook', webhookEvents: 'completed,completed' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookEvents without a webhookUrl', send: removeWith({ webhookEvents: 'completed' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: "cancel other user's job", send: cancelOf(() => `jobs/${victimIds.job}`), status: 404, code: 'NOT_FOUND' },
+    { name: "cancel other user's batch", send: cancelOf(() => `batch/${victimIds.batch}`), status: 404, code: 'NOT_FOUND' },
+    { name: 'cancel a job id that is not a uuid', send: cancelOf(() => `jobs/${encodeURIComponent("1' OR '1'='1")}`), status: 404, code: 'NOT_FOUND' },
+    { name: "events of other user's job", send: () => http.get(`/api/background-remover/jobs/${victimIds.job}/events`, { token: attacker.token }), status: 404, code: 'NOT_FOUND' },
+  );
+
   beforeAll(async () => {
     const photo = await productPhoto(160, 120);
     files.ok = photo;

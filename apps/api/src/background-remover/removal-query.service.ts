@@ -7,7 +7,7 @@ import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
 
-const TERMINAL_BATCH = new Set(['COMPLETED', 'PARTIAL', 'FAILED']);
+const TERMINAL_BATCH = new Set(['COMPLETED', 'PARTIAL', 'FAILED', 'CANCELED']);
 
 /** Read side: every query is scoped by the owner, so another user's id is simply "not found". */
 @Injectable()
@@ -123,6 +123,8 @@ export function toJobDto(job: BackgroundRemovalJob): RemovalJobDto {
     paidWith: job.paidWith,
     creditCharged: job.creditCharged,
     testMode: job.testMode,
+    webhookUrl: job.webhookUrl,
+    webhookEvents: job.webhookEvents,
     errorCode: job.errorCode,
     errorMessage: job.errorMessage,
     createdAt: job.createdAt,
@@ -131,7 +133,7 @@ export function toJobDto(job: BackgroundRemovalJob): RemovalJobDto {
 }
 
 export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {
-  const settled = batch.succeededItems + batch.failedItems;
+  const settled = batch.succeededItems + batch.failedItems + batch.canceledItems;
   return {
     id: batch.id,
     status: batch.status,
@@ -139,6 +141,7 @@ export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {
     totalItems: batch.totalItems,
     succeededItems: batch.succeededItems,
     failedItems: batch.failedItems,
+    canceledItems: batch.canceledItems,
     pendingItems: batch.totalItems - settled,
     progress: Math.floor((settled * 100) / batch.totalItems),
     unitPrice: batch.unitPrice,
@@ -150,5 +153,6 @@ export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {
     zipUrl: batch.zipUrl,
     createdAt: batch.createdAt,
     completedAt: batch.completedAt,
+    canceledAt: batch.canceledAt,
   };
 }

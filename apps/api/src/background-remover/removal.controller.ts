@@ -12,8 +12,9 @@ import { IdempotencyService, StoredResponse } from '../common/idempotency/idempo
 import { ImageInputsService } from '../common/uploads/image-inputs.service';
 import { UploadAdmissionService } from '../common/uploads/upload-admission.service';
 import { validateDto } from '../common/validation';
-import { BatchOptionsDto, QUALITY_TIERS, RemovalOptionsDto, SIZE_DOC, TestModeQueryDto, toStoredOptions } from './dto/removal-options.dto';
+import { BatchOptionsDto, QUALITY_TIERS, SIZE_DOC, TestModeQueryDto, toStoredOptions } from './dto/removal-options.dto';
 import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
+import { SingleRemovalOptionsDto, toJobWebhook } from './dto/single-removal-options.dto';
 import { preferredImageFormat } from './image-response';
 import { RemovalQueryService, toBatchDto, toJobDto } from './removal-query.service';
 import { RemovalWaiterService, isSettled } from './removal-waiter.service';
@@ -33,6 +34,12 @@ const OPTION_FIELDS = {
   maskOnly: { type: 'boolean' },
   crop: { type: 'boolean' },
   cropMargin: { type: 'integer', minimum: 0, maximum: 2000 },
+};
+
+/** POST /remove only: where the job's events go (see SingleRemovalOptionsDto). */
+const JOB_EVENT_FIELDS = {
+  webhookUrl: { type: 'string', format: 'uri', description: 'Signed POSTs for this job’s events' },
+  webhookEvents: { type: 'string', example: 'completed,failed', description: 'Comma list (or repeated field) of completed, failed, progress; default completed,failed' },
 };
 
 @ApiTags('background-remover')
@@ -64,7 +71,7 @@ export class RemovalController {
       'unless `format` is given; a failed job still answers its JSON). `?test=true`: free, watermarked, low-resolution.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['tier'], properties: { ...IMAGE_FIELDS, ...OPTION_FIELDS } } })
+  @ApiBody({ schema: { type: 'object', required: ['tier'], properties: { ...IMAGE_FIELDS, ...OPTION_FIELDS, ...JOB_EVENT_FIELDS } } })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N seconds (capped)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiHeader({ name: 'Accept', required: false, description: '`image/png` or `image/webp` (ranked above JSON): answer the image bytes' })
@@ -93,13 +100,14 @@ export class RemovalController {
     let response: StoredResponse & { replayed: boolean };
     try {
       const parsed = await this.inputs.readOne(request, 'image');
-      const dto = await validateDto(RemovalOptionsDto, parsed.fields);
+      const dto = await validateDto(SingleRemovalOptionsDto, parsed.fields);
+      const webhook = toJobWebhook(dto); // job events: webhookUrl + webhookEvents
       const testMode = query.test === true;
       const options = toStoredOptions({ ...dto, format: dto.format ?? imageFormat });
       response = await this.idempotency.run(
         { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}:${options.format}` },
         async (): Promise<StoredResponse> => {
-          const { job, payment } = await this.removal.createSingle({ userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options, testMode }, parsed.images[0]!);
+          const { job, payment } = await this.removal.createSingle({ userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options, testMode, webhook }, parsed.images[0]!);
           permit.release(); // accepted: waiting for the result must not hold an admission slot
           const current = await this.waiter.waitForJob(job, this.waiter.waitSeconds(prefer));
           const settled = isSettled(current);

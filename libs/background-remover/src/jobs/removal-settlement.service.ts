@@ -3,6 +3,8 @@ import type { Job } from 'bullmq';
 import { classifyJobFailure, JobName, JobProducer, OPEN_JOB_STATUSES } from '@app/jobs';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
 import { RemovalRefundService } from './removal-refund.service';
+import { JobWebhookEvent, jobWebhookJobId } from '../webhooks/job-webhook-events';
+import { WEBHOOK_DELIVERY_OPTIONS } from '../webhooks/webhook-sender.service';
 
 const OPEN = { in: OPEN_JOB_STATUSES };
 
@@ -41,6 +43,7 @@ export class RemovalSettlementService {
       return count === 1;
     });
     if (settled && row.batchId) await this.finalizeIfDone(row.batchId);
+    if (settled) await this.notify(row, 'completed');
     return settled;
   }
 
@@ -59,7 +62,19 @@ export class RemovalSettlementService {
     });
     if (settled) this.logger.warn({ jobId: row.id, code }, 'background removal failed; payment returned');
     if (settled && row.batchId) await this.finalizeIfDone(row.batchId);
+    if (settled) await this.notify(row, 'failed');
     return settled;
+  }
+
+  /**
+   * Queues the job's webhook for `event` if it asked for it. Best effort: the job has settled whatever happens here,
+   * so a queue outage is logged rather than failing (and retrying) a finished job.
+   */
+  async notify(row: Pick<BackgroundRemovalJob, 'id' | 'webhookUrl' | 'webhookEvents' | 'attempts'>, event: JobWebhookEvent, attempt = row.attempts): Promise<void> {
+    if (!row.webhookUrl || !row.webhookEvents.includes(event)) return;
+    await this.jobs
+      .enqueue(JobName.DeliverJobWebhook, { jobId: row.id, event, attempt }, { jobId: jobWebhookJobId(row.id, event, attempt), ...WEBHOOK_DELIVERY_OPTIONS })
+      .catch((err: unknown) => this.logger.warn({ err, jobId: row.id, event }, 'could not queue the job webhook'));
   }
 
   /**
@@ -84,11 +99,15 @@ export class RemovalSettlementService {
   /** When every item has settled, hand the batch to the finalize job (ZIP, final status, webhook). */
   async finalizeIfDone(batchId: string): Promise<void> {
     const batch = await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: batchId } });
-    if (!batch || batch.succeededItems + batch.failedItems < batch.totalItems) return;
+    if (!batch || !batchItemsSettled(batch)) return;
     if (batch.status !== 'QUEUED' && batch.status !== 'PROCESSING') return;
     await this.jobs.enqueue(JobName.FinalizeBatch, { batchId }, { jobId: finalizeJobId(batchId) });
   }
 }
+
+/** Every item succeeded, failed or was canceled. */
+export const batchItemsSettled = (batch: { succeededItems: number; failedItems: number; canceledItems: number; totalItems: number }) =>
+  batch.succeededItems + batch.failedItems + batch.canceledItems >= batch.totalItems;
 
 export const finalizeJobId = (batchId: string) => `finalize-${batchId}`;
 export const webhookJobId = (batchId: string) => `webhook-${batchId}`;

@@ -5,7 +5,7 @@ import { AppConfig } from '@app/config';
 import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
 import { JobHandler, JobName, JobPayloads, OPEN_JOB_STATUSES, StoredRemovalOptions } from '@app/jobs';
-import { PrismaService } from '@app/prisma';
+import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalSettlementService } from '../jobs/removal-settlement.service';
 import { previewMaxSide } from '../pricing/output-size';
@@ -26,13 +26,15 @@ export class RemoveBackgroundHandler {
   async handle(payload: JobPayloads['remove-background'], job: Job): Promise<string> {
     const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: payload.jobId } });
     if (!row) return 'already settled';
-    // Only an open row may start: a job failed and refunded meanwhile (e.g. an enqueue that timed out but did reach
-    // Redis) must not run and deliver an output the user got their money back for.
+    // Only an open row may start: a job failed or canceled and refunded meanwhile (e.g. an enqueue that timed out but
+    // did reach Redis, or a cancel that won the race for this row) must not run and deliver an output the user got
+    // their money back for. The cancel is the same conditional update on QUEUED, so exactly one of them wins.
     const { count } = await this.prisma.backgroundRemovalJob.updateMany({
       where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
       data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
     });
     if (count === 0) return 'already settled';
+    await this.settlement.notify(row, 'progress', row.attempts + 1);
     if (row.batchId) {
       await this.prisma.backgroundRemovalBatch.updateMany({ where: { id: row.batchId, status: 'QUEUED' }, data: { status: 'PROCESSING' } });
     }
@@ -62,7 +64,7 @@ export class RemoveBackgroundHandler {
       const thumbnailKey = storageLayout.removal.thumbnail(row.userId, row.id);
       await this.storage.put('public', outputKey, output.data, { contentType: output.contentType });
       await this.storage.put('public', thumbnailKey, thumbnail, { contentType: 'image/webp' });
-      await this.settlement.succeed(row, {
+      const settled = await this.settlement.succeed(row, {
         outputKey,
         outputUrl: this.storage.publicUrl(outputKey),
         thumbnailUrl: this.storage.publicUrl(thumbnailKey),
@@ -70,11 +72,23 @@ export class RemoveBackgroundHandler {
         provider: providerId,
         processingMs: Date.now() - started,
       });
+      if (!settled) return this.discardIfCanceled(row);
       return 'succeeded';
     } catch (err) {
       await this.settlement.handleError(row, err, job);
       return 'failed';
     }
+  }
+
+  /**
+   * A duplicate run (stall recovery) can outlive a retry that put the row back to QUEUED and a cancel that then paid
+   * it back: the outputs this run wrote must not stay public for a canceled job.
+   */
+  private async discardIfCanceled(row: BackgroundRemovalJob): Promise<string> {
+    const current = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: row.id }, select: { status: true } });
+    if (current?.status !== 'CANCELED') return 'already settled';
+    await this.storage.deletePrefix('public', storageLayout.removal.jobPrefix(row.userId, row.id));
+    return 'canceled meanwhile';
   }
 }
 

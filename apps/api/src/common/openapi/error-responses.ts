@@ -26,6 +26,9 @@ const EXAMPLE_MESSAGES: Record<ErrorCode, string> = {
   EMAIL_TAKEN: 'An account with this email already exists',
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used for a different request',
   IDEMPOTENCY_REQUEST_IN_PROGRESS: 'A request with this Idempotency-Key is still being processed',
+  JOB_ALREADY_RUNNING: 'The job is already running and will finish; it can no longer be canceled',
+  JOB_ALREADY_FINISHED: 'The job has already succeeded; there is nothing to cancel',
+  BATCH_ALREADY_FINISHED: 'The batch has already finished (completed); there is nothing to cancel',
   PAYLOAD_TOO_LARGE: 'Each file may be at most 20971520 bytes',
   IMAGE_TOO_LARGE: 'The image has too many pixels',
   UNSUPPORTED_MEDIA_TYPE: 'Send the image as multipart/form-data',
@@ -157,6 +160,7 @@ const HEADERS = {
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
   'X-Credits-Charged': { description: 'Credits this request cost (0 when paid by subscription quota or test mode)', schema: { type: 'integer' } },
   'X-Credits-Remaining': { description: 'Credit balance after this request', schema: { type: 'integer' } },
+  'X-Credits-Refunded': { description: 'Credits this request gave back (0 when repeated: nothing is refunded twice)', schema: { type: 'integer' } },
   Location: { description: 'Where to poll the accepted job or batch', schema: { type: 'string' } },
   'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key', schema: { type: 'string' } },
 };
