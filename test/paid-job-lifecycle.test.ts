@@ -67,7 +67,7 @@ describe('paid-job lifecycle (background removal)', () => {
 
     const lateRun = await worker.get(RemoveBackgroundHandler).handle({ jobId: row.id }, { attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job);
 
-    expect(lateRun).toBe('already settled');
+    expect(lateRun).toBe('already-settled');
     expect(await prisma.backgroundRemovalJob.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
       status: 'FAILED',
       outputKey: null,

@@ -64,9 +64,9 @@ export class RemovalSettlementService {
 
   /**
    * Decides what an error means for the job: retry later (rethrow while attempts remain and the error may pass),
-   * or fail now and refund.
+   * or fail now and refund. Returns whether this call settled it (false: someone else already had).
    */
-  async handleError(row: BackgroundRemovalJob, err: unknown, job: Job): Promise<void> {
+  async handleError(row: BackgroundRemovalJob, err: unknown, job: Job): Promise<boolean> {
     const failure = classifyJobFailure(err);
     const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
     if (failure.code === 'INTERNAL_ERROR') this.logger.error({ err, jobId: row.id }, 'background removal crashed');
@@ -78,7 +78,7 @@ export class RemovalSettlementService {
       });
       throw err;
     }
-    await this.fail(row, failure.code, failure.message);
+    return this.fail(row, failure.code, failure.message);
   }
 
   /** When every item has settled, hand the batch to the finalize job (ZIP, final status, webhook). */

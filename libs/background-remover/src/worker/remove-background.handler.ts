@@ -4,7 +4,7 @@ import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
-import { JobHandler, JobName, JobPayloads, OPEN_JOB_STATUSES, StoredRemovalOptions } from '@app/jobs';
+import { JobHandler, JobName, JobPayloads, OPEN_JOB_STATUSES, PaidJobOutcome, StoredRemovalOptions } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalSettlementService } from '../jobs/removal-settlement.service';
@@ -22,16 +22,16 @@ export class RemoveBackgroundHandler {
   ) {}
 
   @JobHandler(JobName.RemoveBackground)
-  async handle(payload: JobPayloads['remove-background'], job: Job): Promise<string> {
+  async handle(payload: JobPayloads['remove-background'], job: Job): Promise<PaidJobOutcome> {
     const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: payload.jobId } });
-    if (!row) return 'already settled';
+    if (!row) return 'gone';
     // Only an open row may start: a job failed and refunded meanwhile (e.g. an enqueue that timed out but did reach
     // Redis) must not run and deliver an output the user got their money back for.
     const { count } = await this.prisma.backgroundRemovalJob.updateMany({
       where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
       data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
     });
-    if (count === 0) return 'already settled';
+    if (count === 0) return 'already-settled';
     if (row.batchId) {
       await this.prisma.backgroundRemovalBatch.updateMany({ where: { id: row.batchId, status: 'QUEUED' }, data: { status: 'PROCESSING' } });
     }
@@ -60,7 +60,7 @@ export class RemoveBackgroundHandler {
       const thumbnailKey = storageLayout.removal.thumbnail(row.userId, row.id);
       await this.storage.put('public', outputKey, output.data, { contentType: output.contentType });
       await this.storage.put('public', thumbnailKey, thumbnail, { contentType: 'image/webp' });
-      await this.settlement.succeed(row, {
+      const settled = await this.settlement.succeed(row, {
         outputKey,
         outputUrl: this.storage.publicUrl(outputKey),
         thumbnailUrl: this.storage.publicUrl(thumbnailKey),
@@ -68,10 +68,9 @@ export class RemoveBackgroundHandler {
         provider: providerId,
         processingMs: Date.now() - started,
       });
-      return 'succeeded';
+      return settled ? 'succeeded' : 'already-settled';
     } catch (err) {
-      await this.settlement.handleError(row, err, job);
-      return 'failed';
+      return (await this.settlement.handleError(row, err, job)) ? 'failed' : 'already-settled';
     }
   }
 }
