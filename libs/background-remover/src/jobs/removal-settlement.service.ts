@@ -29,6 +29,19 @@ export class RemovalSettlementService {
     private readonly jobs: JobProducer,
   ) {}
 
+  /**
+   * Marks an attempt as started; false (nothing changed) once the row is settled. Only an open row may start: a job
+   * failed and refunded meanwhile (e.g. an enqueue that timed out but did reach Redis) must not run and deliver an
+   * output the user got their money back for.
+   */
+  async markProcessing(row: BackgroundRemovalJob): Promise<boolean> {
+    const { count } = await this.prisma.backgroundRemovalJob.updateMany({
+      where: { id: row.id, status: OPEN },
+      data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
+    });
+    return count === 1;
+  }
+
   async succeed(row: BackgroundRemovalJob, output: RemovalOutput): Promise<boolean> {
     const settled = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.backgroundRemovalJob.updateMany({
@@ -73,7 +86,7 @@ export class RemovalSettlementService {
     else this.logger.warn({ err, jobId: row.id, code: failure.code, transient: failure.transient, attemptsLeft }, 'background removal attempt failed');
     if (failure.transient && attemptsLeft) {
       await this.prisma.backgroundRemovalJob.updateMany({
-        where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
+        where: { id: row.id, status: OPEN },
         data: { status: 'QUEUED', errorMessage: `Retrying: ${failure.message}`.slice(0, 500) },
       });
       throw err;

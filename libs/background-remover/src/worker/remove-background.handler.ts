@@ -4,7 +4,7 @@ import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
-import { JobHandler, JobName, JobPayloads, OPEN_JOB_STATUSES, PaidJobOutcome, StoredRemovalOptions } from '@app/jobs';
+import { JobHandler, JobName, JobPayloads, PaidJobOutcome, StoredRemovalOptions } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalSettlementService } from '../jobs/removal-settlement.service';
@@ -25,13 +25,7 @@ export class RemoveBackgroundHandler {
   async handle(payload: JobPayloads['remove-background'], job: Job): Promise<PaidJobOutcome> {
     const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: payload.jobId } });
     if (!row) return 'gone';
-    // Only an open row may start: a job failed and refunded meanwhile (e.g. an enqueue that timed out but did reach
-    // Redis) must not run and deliver an output the user got their money back for.
-    const { count } = await this.prisma.backgroundRemovalJob.updateMany({
-      where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
-      data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
-    });
-    if (count === 0) return 'already-settled';
+    if (!(await this.settlement.markProcessing(row))) return 'already-settled';
     if (row.batchId) {
       await this.prisma.backgroundRemovalBatch.updateMany({ where: { id: row.batchId, status: 'QUEUED' }, data: { status: 'PROCESSING' } });
     }
