@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AvatarGenerationReconcileSource, AvatarGenerationSettlement } from '@app/avatar-creator';
+import { AvatarGenerationReconcileSource, AvatarGenerationSettlement, AvatarProjectsService } from '@app/avatar-creator';
 import { CreditsModule, CreditsService } from '@app/credits';
 import { MAX_TOTAL_ATTEMPTS } from '@app/jobs';
 import { AvatarGeneration, PrismaService } from '@app/prisma';
+import { StorageModule } from '@app/storage';
 import { balanceMatchesLedger, paidAvatarGeneration, paidMovements } from '../support/paid-rows';
 import { MediumContext, mediumContext, NO_QUEUE } from './support/medium-database';
 
@@ -15,8 +16,8 @@ describe('avatar generation store', () => {
 
   beforeAll(async () => {
     ctx = await mediumContext({
-      imports: [CreditsModule],
-      providers: [AvatarGenerationSettlement, AvatarGenerationReconcileSource, NO_QUEUE],
+      imports: [CreditsModule, StorageModule],
+      providers: [AvatarGenerationSettlement, AvatarGenerationReconcileSource, AvatarProjectsService, NO_QUEUE],
     });
     prisma = ctx.prisma;
     credits = ctx.module.get(CreditsService);
@@ -103,6 +104,21 @@ describe('avatar generation store', () => {
     expect(await reload(generation.id)).toMatchObject({ status: 'FAILED', attempts: 0, outputKey: null, outputUrl: null });
     expect(await avatarsOf(generation)).toBe(0);
     expect(await credits.getBalance(userId)).toBe(balance);
+    expect(await balanceMatchesLedger(prisma, credits, userId)).toBe(true);
+  });
+
+  it('deleting the project races the worker: the generation is settled and refunded once, a late success changes nothing', async () => {
+    const { generation, userId } = await paidAvatarGeneration(prisma, credits);
+    await store.markProcessing(generation.id, 'embedded');
+
+    await Promise.all([store.fail(generation, failure('PROVIDER_ERROR')), ctx.module.get(AvatarProjectsService).delete(userId, generation.projectId)]);
+    expect(await store.succeed(generation, output)).toBe(false);
+
+    expect(await prisma.avatarGeneration.findUnique({ where: { id: generation.id } })).toBeNull();
+    expect(await paidMovements(prisma, userId)).toEqual([
+      { kind: 'CHARGE', amount: -8 },
+      { kind: 'REFUND', amount: 8 },
+    ]);
     expect(await balanceMatchesLedger(prisma, credits, userId)).toBe(true);
   });
 

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ModuleMetadata } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
@@ -26,13 +29,14 @@ export async function dropDatabase(name: string): Promise<void> {
 export interface MediumContext {
   module: TestingModule;
   prisma: PrismaService;
-  /** Closes the module (its pool) and drops the file's database. */
+  /** Closes the module (its pool), drops the file's database and removes its storage root. */
   close(): Promise<void>;
 }
 
 /**
  * A spec file's own database, copied from the migrated template, and a Nest module of the services under test on
- * it: real PostgreSQL, no HTTP, no Redis. Config is parsed once here (the process env is not touched).
+ * it: real PostgreSQL, no HTTP, no Redis; a storage root of its own on local disk. Config is parsed once here (the
+ * process env is not touched).
  */
 export async function mediumContext(metadata: ModuleMetadata, overrides: Record<string, string> = {}): Promise<MediumContext> {
   const database = `lumiku_medium_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -42,6 +46,7 @@ export async function mediumContext(metadata: ModuleMetadata, overrides: Record<
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: `${MEDIUM_PG_BASE}/${database}`,
+    STORAGE_ROOT: join(tmpdir(), database),
     ...overrides,
   }) as AppConfig;
   const module = await Test.createTestingModule({
@@ -55,6 +60,7 @@ export async function mediumContext(metadata: ModuleMetadata, overrides: Record<
     close: async () => {
       await module.close();
       await dropDatabase(database);
+      await rm(config.STORAGE_ROOT, { recursive: true, force: true });
     },
   };
 }
