@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, NotFoundError, toPage } from '@app/common';
+import { afterCursor, NotFoundError, parseCursor, toPage } from '@app/common';
 import { REMOVAL_REFERENCE_TYPES } from '@app/background-remover';
 import { BATCH_UPLOAD_ORDER, JobProducer, QueueName } from '@app/jobs';
 import { BackgroundRemovalBatch, BackgroundRemovalJob, JobStatus, PrismaService } from '@app/prisma';
-import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
 

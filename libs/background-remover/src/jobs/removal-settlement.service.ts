@@ -31,6 +31,19 @@ export class RemovalSettlementService {
     private readonly jobs: JobProducer,
   ) {}
 
+  /**
+   * Marks an attempt as started; false (nothing changed) once the row is settled. Only an open row may start: a job
+   * failed and refunded meanwhile (e.g. an enqueue that timed out but did reach Redis) must not run and deliver an
+   * output the user got their money back for.
+   */
+  async markProcessing(row: BackgroundRemovalJob): Promise<boolean> {
+    const { count } = await this.prisma.backgroundRemovalJob.updateMany({
+      where: { id: row.id, status: OPEN },
+      data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
+    });
+    return count === 1;
+  }
+
   async succeed(row: BackgroundRemovalJob, output: RemovalOutput): Promise<boolean> {
     const settled = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.backgroundRemovalJob.updateMany({
@@ -79,21 +92,21 @@ export class RemovalSettlementService {
 
   /**
    * Decides what an error means for the job: retry later (rethrow while attempts remain and the error may pass),
-   * or fail now and refund.
+   * or fail now and refund. Returns whether this call settled it (false: someone else already had).
    */
-  async handleError(row: BackgroundRemovalJob, err: unknown, job: Job): Promise<void> {
+  async handleError(row: BackgroundRemovalJob, err: unknown, job: Job): Promise<boolean> {
     const failure = classifyJobFailure(err);
     const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
     if (failure.code === 'INTERNAL_ERROR') this.logger.error({ err, jobId: row.id }, 'background removal crashed');
     else this.logger.warn({ err, jobId: row.id, code: failure.code, transient: failure.transient, attemptsLeft }, 'background removal attempt failed');
     if (failure.transient && attemptsLeft) {
       await this.prisma.backgroundRemovalJob.updateMany({
-        where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
+        where: { id: row.id, status: OPEN },
         data: { status: 'QUEUED', errorMessage: `Retrying: ${failure.message}`.slice(0, 500) },
       });
       throw err;
     }
-    await this.fail(row, failure.code, failure.message);
+    return this.fail(row, failure.code, failure.message);
   }
 
   /** When every item has settled, hand the batch to the finalize job (ZIP, final status, webhook). */

@@ -4,7 +4,7 @@ import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
-import { JobHandler, JobName, JobPayloads, OPEN_JOB_STATUSES, StoredRemovalOptions } from '@app/jobs';
+import { JobHandler, JobName, JobPayloads, PaidJobOutcome, StoredRemovalOptions } from '@app/jobs';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalSettlementService } from '../jobs/removal-settlement.service';
@@ -23,17 +23,11 @@ export class RemoveBackgroundHandler {
   ) {}
 
   @JobHandler(JobName.RemoveBackground)
-  async handle(payload: JobPayloads['remove-background'], job: Job): Promise<string> {
+  async handle(payload: JobPayloads['remove-background'], job: Job): Promise<PaidJobOutcome> {
     const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: payload.jobId } });
-    if (!row) return 'already settled';
-    // Only an open row may start: a job failed or canceled and refunded meanwhile (e.g. an enqueue that timed out but
-    // did reach Redis, or a cancel that won the race for this row) must not run and deliver an output the user got
-    // their money back for. The cancel is the same conditional update on QUEUED, so exactly one of them wins.
-    const { count } = await this.prisma.backgroundRemovalJob.updateMany({
-      where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
-      data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
-    });
-    if (count === 0) return 'already settled';
+    if (!row) return 'gone';
+    // Only an open row may start (a cancel is the same conditional update on QUEUED, so exactly one of them wins).
+    if (!(await this.settlement.markProcessing(row))) return 'already-settled';
     await this.settlement.notify(row, 'progress', row.attempts + 1);
     if (row.batchId) {
       await this.prisma.backgroundRemovalBatch.updateMany({ where: { id: row.batchId, status: 'QUEUED' }, data: { status: 'PROCESSING' } });
@@ -72,23 +66,22 @@ export class RemoveBackgroundHandler {
         provider: providerId,
         processingMs: Date.now() - started,
       });
-      if (!settled) return this.discardIfCanceled(row);
+      if (!settled) return this.discardUnlessSucceeded(row);
       return 'succeeded';
     } catch (err) {
-      await this.settlement.handleError(row, err, job);
-      return 'failed';
+      return (await this.settlement.handleError(row, err, job)) ? 'failed' : 'already-settled';
     }
   }
 
   /**
-   * A duplicate run (stall recovery) can outlive a retry that put the row back to QUEUED and a cancel that then paid
-   * it back: the outputs this run wrote must not stay public for a canceled job.
+   * This run lost the race to settle the row (a duplicate run after a stall, a late run of a job that was failed or
+   * canceled and paid back meanwhile). Its outputs must not stay public for a job the user got their money back for;
+   * they share keys with the run that did succeed, so they stay only when the row is SUCCEEDED.
    */
-  private async discardIfCanceled(row: BackgroundRemovalJob): Promise<string> {
+  private async discardUnlessSucceeded(row: BackgroundRemovalJob): Promise<PaidJobOutcome> {
     const current = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: row.id }, select: { status: true } });
-    if (current?.status !== 'CANCELED') return 'already settled';
-    await this.storage.deletePrefix('public', storageLayout.removal.jobPrefix(row.userId, row.id));
-    return 'canceled meanwhile';
+    if (current?.status !== 'SUCCEEDED') await this.storage.deletePrefix('public', storageLayout.removal.jobPrefix(row.userId, row.id));
+    return 'already-settled';
   }
 }
 
