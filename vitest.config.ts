@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { testEnv } from './test/support/test-env';
 
-const libs = ['config', 'common', 'prisma', 'credits', 'storage', 'images', 'jobs', 'health', 'ai-providers', 'users', 'background-remover', 'avatar-creator'];
+const libs = ['config', 'common', 'prisma', 'credits', 'storage', 'images', 'jobs', 'health', 'ai-providers', 'users', 'background-remover', 'avatar-creator', 'metrics'];
 const alias = Object.fromEntries(libs.map((lib) => [`@app/${lib}`, resolve(__dirname, `libs/${lib}/src`)]));
 
 export default defineConfig({
@@ -17,6 +17,18 @@ export default defineConfig({
         extends: true,
         resolve: { alias },
         test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'clients/typescript/src/**/*.spec.ts'] },
+      },
+      {
+        // Services on a real PostgreSQL, no HTTP, no Redis: each spec file copies a migrated template database
+        // (CREATE DATABASE … TEMPLATE) into one of its own, so files are isolated and may run side by side.
+        extends: true,
+        resolve: { alias },
+        test: {
+          name: 'medium',
+          include: ['test/medium/**/*.spec.ts'],
+          globalSetup: ['test/medium/global-setup.ts'],
+          fileParallelism: true,
+        },
       },
       {
         extends: true,

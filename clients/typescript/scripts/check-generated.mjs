@@ -10,7 +10,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'lumiku-client-'));
 const fresh = join(dir, 'schema.d.ts');
 try {
-  execFileSync(process.execPath, [join(root, 'node_modules/openapi-typescript/bin/cli.js'), join(root, '../../openapi.json'), '--output', fresh], {
+  // The same command as `npm run generate` (one place for its flags), writing to the temp file instead.
+  const [, ...args] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.generate.split(' ');
+  const output = args.indexOf('--output');
+  args.splice(output, 2, '--output', fresh);
+  execFileSync(process.execPath, [join(root, 'node_modules/openapi-typescript/bin/cli.js'), ...args], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -415,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Remove the background of one image
-         * @description Validates the image by content (415/413/422 before anything is charged), charges the tier price (or uses the subscription quota), queues the job and waits up to `Prefer: wait=N` seconds: 200 with the finished job, else 202 with the job and a Location to poll. `?test=true`: free, watermarked, low-resolution.
+         * @description The image comes as the `image` file part, an `imageUrl` (fetched from a public address, same limits) or an `imageBase64` (or data: URL): exactly one. Validates it by content (415/413/422 before anything is charged), charges the tier price for the `size` (or uses the subscription quota), queues the job and waits up to `Prefer: wait=N` seconds: 200 with the finished job, else 202 with the job and a Location to poll. With `Accept: image/png` or `image/webp` a job finished within the wait answers the image bytes instead (its format unless `format` is given; a failed job still answers its JSON). `?test=true`: free, watermarked, low-resolution.
          */
         post: operations["RemovalController_remove"];
         delete?: never;
@@ -435,7 +435,7 @@ export interface paths {
         put?: never;
         /**
          * Remove the backgrounds of many images (one discounted charge)
-         * @description Every file is validated first; one bad file → 4xx naming it and nothing is charged. Then one charge at the volume discount, one job per image, 202 with the batch. Poll GET /batch/:id, stream GET /batch/:id/events, or pass a `webhookUrl`.
+         * @description Images come as `images` file parts and/or repeated `imageUrl` / `imageBase64` fields, kept in the order sent. Every image is validated first; one bad image → 4xx naming it and nothing is charged. Then one charge at the volume discount, one job per image, 202 with the batch. Poll GET /batch/:id, stream GET /batch/:id/events, or pass a `webhookUrl`.
          */
         post: operations["RemovalController_batch"];
         delete?: never;
@@ -549,6 +549,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/background-remover/jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-sent events of one job
+         * @description Emits a `progress` event with the job now and whenever it changes (an attempt finished or failed and will be retried, canceled), and ends after its final state (SUCCEEDED, FAILED or CANCELED).
+         */
+        get: operations["RemovalHistoryController_jobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/background-remover/stats": {
         parameters: {
             query?: never;
@@ -560,6 +580,46 @@ export interface paths {
         get: operations["RemovalHistoryController_stats"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/background-remover/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a job that has not started
+         * @description A QUEUED job becomes CANCELED, leaves the queue and is paid back (credits, or the subscription quota it used). Repeating the call answers 200 with the same job and refunds nothing. A running job finishes: 409 JOB_ALREADY_RUNNING; a finished one: 409 JOB_ALREADY_FINISHED. Also works on one item of a batch.
+         */
+        post: operations["RemovalCancelController_cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/background-remover/batch/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel the items of a batch that have not started
+         * @description Every QUEUED item becomes CANCELED, leaves the queue and is paid back once; items already running finish and are charged. When they have, the batch ends CANCELED (no item produced an output) or PARTIAL (the ZIP holds the outputs). Repeating the call answers 200 with the batch and refunds nothing; a batch that finished before it was canceled: 409 BATCH_ALREADY_FINISHED.
+         */
+        post: operations["RemovalCancelController_cancelBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -894,8 +954,10 @@ export interface components {
             tier: "basic" | "standard" | "professional" | "industry";
             name: string;
             description: string | null;
-            /** @description Credits per image */
+            /** @description Credits per image at `size=full` */
             credits: number;
+            /** @description Credits per image at `size=preview` (≤ 0.25 MP) */
+            previewCredits: number;
             /** @description Model serving this tier */
             model: string;
             /** @description Longest output side in pixels */
@@ -927,10 +989,25 @@ export interface components {
              */
             tier: "basic" | "standard" | "professional" | "industry";
             imageCount: number;
+            /**
+             * @description `preview`: at most 0.25 megapixels, at the tier's preview price. `full`: original resolution (up to the tier's maximum), at the full price. `auto`: full resolution, charged as a preview when the image is no larger than 0.25 MP.
+             * @default full
+             * @enum {string}
+             */
+            size?: "preview" | "full" | "auto";
+            /** @description Image width in pixels: required with `size=auto` */
+            width?: number;
+            /** @description Image height in pixels: required with `size=auto` */
+            height?: number;
         };
         PriceQuoteDto: {
             /** @description Background-removal quality tier (basic < standard < professional < industry): price and model per image. Not the account tier. */
             tier: string;
+            /**
+             * @description The size charged (`auto` resolved from width × height)
+             * @enum {string}
+             */
+            size: "preview" | "full";
             imageCount: number;
             unitPrice: number;
             subtotal: number;
@@ -983,8 +1060,11 @@ export interface components {
         RemovalJobDto: {
             /** Format: uuid */
             id: string;
-            /** @enum {string} */
-            status: "QUEUED" | "PROCESSING" | "SUCCEEDED" | "FAILED";
+            /**
+             * @description CANCELED: canceled by you before it started, and paid back
+             * @enum {string}
+             */
+            status: "QUEUED" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
             /**
              * @description Background-removal quality tier (basic < standard < professional < industry): price and model per image. Not the account tier.
              * @enum {string}
@@ -1004,6 +1084,10 @@ export interface components {
             paidWith: "CREDITS" | "SUBSCRIPTION" | "TEST";
             creditCharged: number;
             testMode: boolean;
+            /** @description Single jobs: where signed event POSTs go */
+            webhookUrl: string | null;
+            /** @description Events sent to webhookUrl */
+            webhookEvents: ("completed" | "failed" | "progress")[];
             errorCode: string | null;
             errorMessage: string | null;
             /** Format: date-time */
@@ -1023,13 +1107,18 @@ export interface components {
         BatchDto: {
             /** Format: uuid */
             id: string;
-            /** @enum {string} */
-            status: "QUEUED" | "PROCESSING" | "COMPLETED" | "PARTIAL" | "FAILED";
+            /**
+             * @description A canceled batch ends CANCELED when no item produced an output, PARTIAL when some did (they are in the ZIP)
+             * @enum {string}
+             */
+            status: "QUEUED" | "PROCESSING" | "COMPLETED" | "PARTIAL" | "FAILED" | "CANCELED";
             /** @description Background-removal quality tier (basic < standard < professional < industry): price and model per image. Not the account tier. */
             tier: string;
             totalItems: number;
             succeededItems: number;
             failedItems: number;
+            /** @description Items canceled before they started (each paid back) */
+            canceledItems: number;
             pendingItems: number;
             /** @description Progress 0..100 (settled items) */
             progress: number;
@@ -1048,6 +1137,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             completedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When you canceled it (running items still finish)
+             */
+            canceledAt: string | null;
             items?: components["schemas"]["BatchItemDto"][];
         };
         RemovalJobPageDto: {
@@ -1082,7 +1176,7 @@ export interface components {
              * @description Stable machine-readable reason
              * @enum {string}
              */
-            code: "BAD_REQUEST" | "CATALOG_EMPTY" | "CONFLICT" | "DATABASE_BUSY" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "IMAGE_TOO_LARGE" | "INSUFFICIENT_CREDITS" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "MODEL_TIER_FORBIDDEN" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "PROVIDER_ERROR" | "PROVIDER_UNAVAILABLE" | "QUEUE_UNAVAILABLE" | "RATE_LIMITED" | "ROUTE_NOT_FOUND" | "SCHEMA_NOT_MIGRATED" | "SERVER_BUSY" | "UNAUTHORIZED" | "UNDECODABLE_IMAGE" | "UNSUPPORTED_IMAGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WEAK_PASSWORD";
+            code: "BAD_REQUEST" | "BATCH_ALREADY_FINISHED" | "CATALOG_EMPTY" | "CONFLICT" | "DATABASE_BUSY" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "FORBIDDEN" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_REQUEST_IN_PROGRESS" | "IMAGE_FETCH_FAILED" | "IMAGE_TOO_LARGE" | "INSUFFICIENT_CREDITS" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "JOB_ALREADY_FINISHED" | "JOB_ALREADY_RUNNING" | "MODEL_TIER_FORBIDDEN" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "PROVIDER_ERROR" | "PROVIDER_UNAVAILABLE" | "QUEUE_UNAVAILABLE" | "RATE_LIMITED" | "ROUTE_NOT_FOUND" | "SCHEMA_NOT_MIGRATED" | "SERVER_BUSY" | "UNAUTHORIZED" | "UNDECODABLE_IMAGE" | "UNSUPPORTED_IMAGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "WEAK_PASSWORD";
             /** @description Human-readable; may change */
             message: string;
             /** @description Depends on the code: `fields` (VALIDATION_FAILED, WEAK_PASSWORD), `required`/`balance` (INSUFFICIENT_CREDITS), `retryAfterSeconds` (RATE_LIMITED from a daily allowance), `index`/`filename` (a bad file in a batch) */
@@ -1113,6 +1207,8 @@ export interface components {
         "X-Credits-Charged": number;
         /** @description Credit balance after this request */
         "X-Credits-Remaining": number;
+        /** @description Credits this request gave back (0 when repeated: nothing is refunded twice) */
+        "X-Credits-Refunded": number;
         /** @description Where to poll the accepted job or batch */
         Location: string;
         /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
@@ -3512,6 +3608,8 @@ export interface operations {
                 test?: boolean;
             };
             header?: {
+                /** @description `image/png` or `image/webp` (ranked above JSON): answer the image bytes */
+                Accept?: string;
                 "Idempotency-Key"?: string;
                 /** @description wait=N seconds (capped) */
                 Prefer?: string;
@@ -3522,10 +3620,26 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
-                    /** Format: binary */
-                    image: string;
+                    /**
+                     * Format: binary
+                     * @description The image file
+                     */
+                    image?: string;
+                    /**
+                     * Format: uri
+                     * @description Or: a public http(s) URL to fetch the image from (same size limits, 3 redirects at most)
+                     */
+                    imageUrl?: string;
+                    /** @description Or: the image as base64 or a data: URL */
+                    imageBase64?: string;
                     /** @enum {string} */
                     tier: "basic" | "standard" | "professional" | "industry";
+                    /**
+                     * @description `preview`: at most 0.25 megapixels, at the tier's preview price. `full`: original resolution (up to the tier's maximum), at the full price. `auto`: full resolution, charged as a preview when the image is no larger than 0.25 MP.
+                     * @default full
+                     * @enum {string}
+                     */
+                    size?: "preview" | "full" | "auto";
                     /** @enum {string} */
                     format?: "png" | "webp";
                     /** @example #ffffff */
@@ -3533,11 +3647,21 @@ export interface operations {
                     maskOnly?: boolean;
                     crop?: boolean;
                     cropMargin?: number;
+                    /**
+                     * Format: uri
+                     * @description Signed POSTs for this job’s events
+                     */
+                    webhookUrl?: string;
+                    /**
+                     * @description Comma list (or repeated field) of completed, failed, progress; default completed,failed
+                     * @example completed,failed
+                     */
+                    webhookEvents?: string;
                 };
             };
         };
         responses: {
-            /** @description Finished within the wait */
+            /** @description Finished within the wait: the job (JSON), or the image bytes when Accept asks for them */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3548,6 +3672,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RemovalJobDto"];
+                    "image/png": string;
+                    "image/webp": string;
                 };
             };
             /** @description Still running: poll the Location */
@@ -3624,7 +3750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Error: UNDECODABLE_IMAGE */
+            /** @description Error: IMAGE_FETCH_FAILED, UNDECODABLE_IMAGE */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3684,8 +3810,18 @@ export interface operations {
             content: {
                 "multipart/form-data": {
                     images: string[];
+                    /** @description Images to fetch (repeat the field) */
+                    imageUrl?: string[];
+                    /** @description Base64 images (repeat the field) */
+                    imageBase64?: string[];
                     /** @enum {string} */
                     tier: "basic" | "standard" | "professional" | "industry";
+                    /**
+                     * @description `preview`: at most 0.25 megapixels, at the tier's preview price. `full`: original resolution (up to the tier's maximum), at the full price. `auto`: full resolution, charged as a preview when the image is no larger than 0.25 MP.
+                     * @default full
+                     * @enum {string}
+                     */
+                    size?: "preview" | "full" | "auto";
                     /** @enum {string} */
                     format?: "png" | "webp";
                     /** @example #ffffff */
@@ -3772,7 +3908,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Error: UNDECODABLE_IMAGE */
+            /** @description Error: IMAGE_FETCH_FAILED, UNDECODABLE_IMAGE */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3822,7 +3958,7 @@ export interface operations {
                 /** @description Opaque cursor from the previous page (`nextCursor`) */
                 cursor?: string;
                 limit?: number;
-                status?: "QUEUED" | "PROCESSING" | "SUCCEEDED" | "FAILED";
+                status?: "QUEUED" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
             };
             header?: never;
             path?: never;
@@ -4337,6 +4473,91 @@ export interface operations {
             };
         };
     };
+    RemovalHistoryController_jobEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `event: progress` with the job on every change, then `event: end` */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Error: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: DATABASE_BUSY, DATABASE_UNAVAILABLE, SCHEMA_NOT_MIGRATED */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     RemovalHistoryController_stats: {
         parameters: {
             query?: never;
@@ -4357,6 +4578,198 @@ export interface operations {
             };
             /** @description Error: UNAUTHORIZED */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: DATABASE_BUSY, DATABASE_UNAVAILABLE, SCHEMA_NOT_MIGRATED */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalCancelController_cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Credits-Refunded": components["headers"]["X-Credits-Refunded"];
+                    "X-Credits-Remaining": components["headers"]["X-Credits-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemovalJobDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: JOB_ALREADY_FINISHED, JOB_ALREADY_RUNNING */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: DATABASE_BUSY, DATABASE_UNAVAILABLE, SCHEMA_NOT_MIGRATED */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalCancelController_cancelBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Credits-Refunded": components["headers"]["X-Credits-Refunded"];
+                    "X-Credits-Remaining": components["headers"]["X-Credits-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error: BATCH_ALREADY_FINISHED */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -5,6 +5,7 @@
  */
 export * from './background-remover-core.module';
 export * from './pricing/pricing';
+export * from './pricing/output-size';
 export * from './pricing/subscription-plans';
 export * from './catalog/removal-catalog.service';
 export * from './subscriptions/subscription.service';
@@ -13,6 +14,9 @@ export * from './acceptance/removal.service';
 export * from './acceptance/removal-inputs';
 export * from './jobs/removal-refund.service';
 export * from './jobs/removal-settlement.service';
+export * from './jobs/removal-cancellation.service';
+export * from './webhooks/job-webhook-events';
+export * from './webhooks/webhook-sender.service';
 export * from './worker/background-remover-worker.module';
 export * from './worker/remove-background.handler';
 export * from './worker/removal-reconcile.sources';

@@ -5,6 +5,8 @@ export interface StoredRemovalOptions {
   maskOnly: boolean;
   crop: boolean;
   cropMargin: number;
+  /** `preview` (≤ 0.25 MP) or `full`, resolved from the requested size at acceptance; absent on older rows = full. */
+  outputSize?: 'preview' | 'full';
 }
 
 /** Batch items in upload order (GET /batch/:id, the ZIP, enqueueing); creation time only for items from before `position`. */

@@ -5,22 +5,32 @@ import { AppConfig } from '@app/config';
 import { CreditReference, CreditsService } from '@app/credits';
 import { ImageInfo, ImagesService } from '@app/images';
 import { BATCH_UPLOAD_ORDER, JobName, JobProducer, StoredRemovalOptions } from '@app/jobs';
-import { AiModel, BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
+import { BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalCatalogService } from '../catalog/removal-catalog.service';
 import { RemovalRefundService } from '../jobs/removal-refund.service';
 import { paymentSources } from '../pricing/payment-policy';
-import { quotePrice, splitEvenly } from '../pricing/pricing';
+import { OutputSize, ResolvedOutputSize, resolveOutputSize, unitPriceFor } from '../pricing/output-size';
+import { quoteItems, splitByWeight } from '../pricing/pricing';
 import { SubscriptionQuotaService } from '../subscriptions/subscription-quota.service';
 import { SubscriptionService } from '../subscriptions/subscription.service';
 import { StoredImage, TestModeAllowance, UploadedImage } from './removal-inputs';
 import { removalCreditReference } from '../credit-references';
+import type { JobWebhookEvent } from '../webhooks/job-webhook-events';
 
 export interface RemovalRequest {
   userId: string;
   tier: QualityTier;
-  options: StoredRemovalOptions;
+  /** Requested output size; `auto` is resolved per image from its dimensions. */
+  size: OutputSize;
+  options: Omit<StoredRemovalOptions, 'outputSize'>;
   testMode: boolean;
+}
+
+/** Where a single job sends its events, and which (see JOB_WEBHOOK_EVENTS). */
+export interface JobWebhook {
+  url: string;
+  events: JobWebhookEvent[];
 }
 
 interface Payment {
@@ -54,18 +64,20 @@ export class RemovalService {
     private readonly testModeAllowance: TestModeAllowance,
   ) {}
 
-  async createSingle(req: RemovalRequest, file: UploadedImage): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
+  async createSingle(req: RemovalRequest & { webhook?: JobWebhook }, file: UploadedImage): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
+    if (req.webhook) await this.checkWebhookUrl(req.webhook.url);
     const info = await this.images.inspect(file.data);
     const model = await this.catalog.modelForTier(req.tier);
     await this.takeTestAllowance(req, 1);
     const jobId = randomUUID();
+    const outputSize = resolveOutputSize(req.size, info.width, info.height);
     const inputKey = storageLayout.removal.input(req.userId, jobId, EXTENSION[info.format]);
     await this.storage.put('private', inputKey, file.data, { contentType: `image/${info.format}` });
 
     let created: { job: BackgroundRemovalJob; payment: Payment };
     try {
       created = await this.prisma.$transaction(async (tx) => {
-        const payment = await this.pay(tx, req, model, 1, removalCreditReference.job(jobId, `Background removal (${req.tier})`));
+        const payment = await this.pay(tx, req, [unitPriceFor(model, outputSize)], removalCreditReference.job(jobId, `Background removal (${req.tier}, ${outputSize})`));
         const job = await tx.backgroundRemovalJob.create({
           data: {
             id: jobId,
@@ -74,7 +86,7 @@ export class RemovalService {
             modelKey: model.modelKey,
             paidWith: payment.paidWith,
             creditCharged: payment.total,
-            options: req.options as unknown as Prisma.InputJsonValue,
+            options: storedOptions(req, outputSize),
             inputKey,
             originalFilename: safeFilename(file.filename),
             inputMime: `image/${info.format}`,
@@ -83,6 +95,8 @@ export class RemovalService {
             height: info.height,
             outputFormat: req.options.maskOnly ? 'png' : req.options.format,
             testMode: req.testMode,
+            webhookUrl: req.webhook?.url ?? null,
+            webhookEvents: req.webhook?.events ?? [],
             expiresAt: this.expiry(),
           },
         });
@@ -103,9 +117,7 @@ export class RemovalService {
     uploadPrefix: string,
   ): Promise<{ batch: BackgroundRemovalBatch; payment: Payment }> {
     try {
-      if (req.webhookUrl) {
-        await resolvePublicTarget(req.webhookUrl, { field: 'webhookUrl', allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS });
-      }
+      if (req.webhookUrl) await this.checkWebhookUrl(req.webhookUrl);
       if (uploads.length === 0) {
         throw new DomainError('VALIDATION_FAILED', 'Send at least one image in `images`', {
           fields: [{ field: 'images', errors: ['at least one image is required'] }],
@@ -129,10 +141,12 @@ export class RemovalService {
       const model = await this.catalog.modelForTier(req.tier);
       await this.takeTestAllowance(req, uploads.length);
       const batchId = randomUUID();
-      const quote = quotePrice(model.creditCost, uploads.length);
+      const sizes = inspected.map((info) => resolveOutputSize(req.size, info.width, info.height));
+      const unitPrices = sizes.map((size) => unitPriceFor(model, size));
+      const quote = quoteItems(unitPrices);
 
       const created = await this.prisma.$transaction(async (tx) => {
-        const payment = await this.pay(tx, req, model, uploads.length, removalCreditReference.batch(batchId, `Background removal batch of ${uploads.length} (${req.tier})`));
+        const payment = await this.pay(tx, req, unitPrices, removalCreditReference.batch(batchId, `Background removal batch of ${uploads.length} (${req.tier}, ${req.size})`));
         const batch = await tx.backgroundRemovalBatch.create({
           data: {
             id: batchId,
@@ -140,17 +154,17 @@ export class RemovalService {
             tier: req.tier,
             modelKey: model.modelKey,
             totalItems: uploads.length,
-            unitPrice: model.creditCost,
+            unitPrice: quote.unitPrice,
             discountPct: payment.paidWith === 'CREDITS' ? quote.discountPct : 0,
             creditCharged: payment.total,
             paidWith: payment.paidWith,
-            options: req.options as unknown as Prisma.InputJsonValue,
+            options: storedOptions(req, req.size === 'auto' ? undefined : req.size),
             webhookUrl: req.webhookUrl ?? null,
             testMode: req.testMode,
             expiresAt: this.expiry(),
           },
         });
-        const shares = splitEvenly(payment.total, uploads.length);
+        const shares = splitByWeight(payment.total, unitPrices);
         await tx.backgroundRemovalJob.createMany({
           data: uploads.map((upload, i) => ({
             userId: req.userId,
@@ -160,7 +174,7 @@ export class RemovalService {
             modelKey: model.modelKey,
             paidWith: payment.paidWith,
             creditCharged: shares[i]!,
-            options: req.options as unknown as Prisma.InputJsonValue,
+            options: storedOptions(req, sizes[i]!),
             inputKey: upload.key,
             originalFilename: safeFilename(upload.filename),
             inputMime: `image/${inspected[i]!.format}`,
@@ -183,19 +197,19 @@ export class RemovalService {
     }
   }
 
+  /** The outbound URL policy, applied when the URL is accepted (and again at each delivery). */
+  private async checkWebhookUrl(url: string): Promise<void> {
+    await resolvePublicTarget(url, { field: 'webhookUrl', allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS });
+  }
+
   /** Free test-mode calls are capped per user and day (each still costs us an inference). */
   private async takeTestAllowance(req: RemovalRequest, count: number): Promise<void> {
     if (req.testMode) await this.testModeAllowance.take(req.userId, count);
   }
 
   /** Subscription quota first (if it covers the tier and has room for all), else credits; test mode is free. */
-  private async pay(
-    tx: Prisma.TransactionClient,
-    req: RemovalRequest,
-    model: AiModel,
-    count: number,
-    reference: CreditReference,
-  ): Promise<Payment> {
+  private async pay(tx: Prisma.TransactionClient, req: RemovalRequest, unitPrices: number[], reference: CreditReference): Promise<Payment> {
+    const count = unitPrices.length;
     const sub = req.testMode ? null : await this.subscriptions.active(req.userId, tx);
     for (const source of paymentSources(req, sub)) {
       if (source === 'TEST') return { paidWith: 'TEST', total: 0, balance: null };
@@ -203,7 +217,7 @@ export class RemovalService {
         return { paidWith: 'SUBSCRIPTION', total: 0, balance: null };
       }
     }
-    const { total } = quotePrice(model.creditCost, count);
+    const { total } = quoteItems(unitPrices);
     const charged = await this.credits.charge(req.userId, total, reference, tx);
     return { paidWith: 'CREDITS', total, balance: charged.balance };
   }
@@ -246,6 +260,11 @@ export class RemovalService {
   private expiry(): Date {
     return new Date(Date.now() + this.config.RETENTION_DAYS * 24 * 3600_000);
   }
+}
+
+function storedOptions(req: RemovalRequest, outputSize: ResolvedOutputSize | undefined): Prisma.InputJsonValue {
+  const stored: StoredRemovalOptions = { ...req.options, ...(outputSize ? { outputSize } : {}) };
+  return stored as unknown as Prisma.InputJsonValue;
 }
 
 /** Keeps a display name only: no path, no control characters, bounded length. */

@@ -1,11 +1,16 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
+import { OUTPUT_SIZES, OutputSize } from '@app/background-remover';
 import type { StoredRemovalOptions } from '@app/jobs';
 import { QUALITY_TIER_DOC } from '../../common/tier-docs';
 
 export const QUALITY_TIERS = ['basic', 'standard', 'professional', 'industry'] as const;
 export type QualityTierName = (typeof QUALITY_TIERS)[number];
+
+export const SIZE_DOC =
+  '`preview`: at most 0.25 megapixels, at the tier\'s preview price. `full`: original resolution (up to the tier\'s ' +
+  'maximum), at the full price. `auto`: full resolution, charged as a preview when the image is no larger than 0.25 MP.';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === false ? false : value);
 
@@ -14,6 +19,11 @@ export class RemovalOptionsDto {
   @ApiProperty({ enum: QUALITY_TIERS, description: QUALITY_TIER_DOC })
   @IsIn(QUALITY_TIERS)
   tier!: QualityTierName;
+
+  @ApiPropertyOptional({ enum: OUTPUT_SIZES, default: 'full', description: SIZE_DOC })
+  @IsOptional()
+  @IsIn(OUTPUT_SIZES)
+  size?: OutputSize;
 
   @ApiPropertyOptional({ enum: ['png', 'webp'], default: 'png' })
   @IsOptional()
@@ -61,7 +71,7 @@ export class TestModeQueryDto {
   test?: boolean;
 }
 
-export function toStoredOptions(dto: RemovalOptionsDto): StoredRemovalOptions {
+export function toStoredOptions(dto: RemovalOptionsDto): Omit<StoredRemovalOptions, 'outputSize'> {
   return {
     format: dto.format ?? 'png',
     ...(dto.bgColor ? { bgColor: dto.bgColor } : {}),

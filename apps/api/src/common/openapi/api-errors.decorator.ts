@@ -31,6 +31,9 @@ export const IMAGE_UPLOAD_ERRORS: ErrorCode[] = [
   'UNDECODABLE_IMAGE',
 ];
 
+/** Images given as `imageUrl` (fetched under the outbound policy) or `imageBase64`, besides file parts. */
+export const IMAGE_INPUT_ERRORS: ErrorCode[] = [...IMAGE_UPLOAD_ERRORS, 'IMAGE_FETCH_FAILED'];
+
 /** Paid requests: credits, idempotency keys, the catalogue and the queue. */
 export const PAID_ERRORS: ErrorCode[] = [
   'INSUFFICIENT_CREDITS',
@@ -47,7 +50,7 @@ export const AUTHENTICATED_ERRORS: ErrorCode[] = ['UNAUTHORIZED', 'RATE_LIMITED'
 export const PUBLIC_ERRORS: ErrorCode[] = ['RATE_LIMITED', 'SCHEMA_NOT_MIGRATED', 'DATABASE_UNAVAILABLE', 'DATABASE_BUSY', 'INTERNAL_ERROR'];
 
 export const API_SUCCESS_HEADERS = 'openapi:successHeaders';
-export type SuccessHeader = 'X-Credits-Charged' | 'X-Credits-Remaining' | 'Location' | 'Idempotent-Replayed';
+export type SuccessHeader = 'X-Credits-Charged' | 'X-Credits-Remaining' | 'X-Credits-Refunded' | 'Location' | 'Idempotent-Replayed';
 
 /** Response headers a successful answer of this operation carries (documented on its 2xx responses). */
 export const ApiSuccessHeaders = (...headers: SuccessHeader[]) => SetMetadata(API_SUCCESS_HEADERS, headers);
