@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchEvent, createLumikuClient, LumikuApiError, newIdempotencyKey, unwrap } from '../clients/typescript/src/index.js';
+import { BatchEvent, createLumikuClient, JobEvent, LumikuApiError, newIdempotencyKey, unwrap } from '../clients/typescript/src/index.js';
 import { createTestApi, createTestWorker } from './support/app';
 import { imageInfo, productPhoto, zipEntries } from './support/images';
 
@@ -68,12 +68,17 @@ describe('typed TypeScript client against the real API + worker', () => {
     expect(zipEntries(Buffer.from(await zip.arrayBuffer()))).toHaveLength(3);
   });
 
-  it('a 202 without waiting can be polled to the end with waitForJob', async () => {
+  it('a job accepted without waiting: its event stream ends after SUCCEEDED, and polling agrees', async () => {
     const client = createLumikuClient({ baseUrl });
     await client.register({ email: `client-${randomUUID()}@example.com`, password: 'correct horse battery staple' });
     const accepted = await client.removeBackground(await jpeg('later.jpg'), { tier: 'basic', wait: 0 });
     expect([200, 202]).toContain(accepted.status);
-    const job = await client.waitForJob(accepted.result.id, { timeoutMs: 60_000, intervalMs: 200 });
+    const events: JobEvent[] = [];
+    for await (const event of client.jobEvents(accepted.result.id, { signal: AbortSignal.timeout(60_000) })) events.push(event);
+    expect(events.at(-1)).toEqual({ type: 'end' });
+    const last = events.at(-2);
+    expect(last?.type === 'progress' && last.job).toMatchObject({ id: accepted.result.id, status: 'SUCCEEDED' });
+    const job = await client.waitForJob(accepted.result.id, { timeoutMs: 5_000, intervalMs: 200 });
     expect(job.status).toBe('SUCCEEDED');
   });
 

@@ -54,6 +54,7 @@ export interface Accepted<T> {
 }
 
 export type BatchEvent = { type: 'progress'; batch: BatchSummary } | { type: 'end' };
+export type JobEvent = { type: 'progress'; job: RemovalJob } | { type: 'end' };
 
 export interface LumikuClientOptions {
   /** Where the API is, e.g. `http://localhost:3000` (paths in the schema start with `/api`). `''` = same origin. */
@@ -197,21 +198,14 @@ export function createLumikuClient(options: LumikuClientOptions) {
      * is final. Streams with fetch (EventSource cannot send the bearer token). Break out or abort to stop.
      */
     async *batchEvents(id: string, opts: { signal?: AbortSignal } = {}): AsyncGenerator<BatchEvent> {
-      const result = await api.GET('/api/background-remover/batch/{id}/events', {
-        params: { path: { id } },
-        headers: { accept: 'text/event-stream' },
-        parseAs: 'stream',
-        signal: opts.signal,
-      });
-      const body = unwrap(result) as ReadableStream<Uint8Array> | null;
-      if (!body) throw new LumikuApiError(result.response, undefined);
-      for await (const event of parseEventStream(body, opts.signal)) {
-        if (event.event === 'progress') yield { type: 'progress', batch: JSON.parse(event.data) as BatchSummary };
-        else if (event.event === 'end') {
-          yield { type: 'end' };
-          return;
-        }
-      }
+      const events = progressStream<BatchSummary>(api.GET('/api/background-remover/batch/{id}/events', streamInit(id, opts.signal)), opts.signal);
+      for await (const event of events) yield event.type === 'end' ? event : { type: 'progress', batch: event.data };
+    },
+
+    /** `GET /jobs/:id/events`: the job now and on every change, then `end` once it succeeded, failed or was canceled. */
+    async *jobEvents(id: string, opts: { signal?: AbortSignal } = {}): AsyncGenerator<JobEvent> {
+      const events = progressStream<RemovalJob>(api.GET('/api/background-remover/jobs/{id}/events', streamInit(id, opts.signal)), opts.signal);
+      for await (const event of events) yield event.type === 'end' ? event : { type: 'progress', job: event.data };
     },
 
     /** `POST /apps/avatar-creator/projects/:id/avatars/upload`: an image of your own as an avatar (free). */
@@ -236,6 +230,24 @@ export function createLumikuClient(options: LumikuClientOptions) {
 }
 
 export type LumikuClient = ReturnType<typeof createLumikuClient>;
+
+function streamInit(id: string, signal: AbortSignal | undefined) {
+  return { params: { path: { id } }, headers: { accept: 'text/event-stream' }, parseAs: 'stream' as const, signal };
+}
+
+/** This API's event streams: `progress` events carrying JSON, then `end`. */
+async function* progressStream<T>(request: Promise<{ data?: unknown; error?: unknown; response: Response }>, signal?: AbortSignal): AsyncGenerator<{ type: 'progress'; data: T } | { type: 'end' }> {
+  const result = await request;
+  const body = unwrap(result) as ReadableStream<Uint8Array> | null;
+  if (!body) throw new LumikuApiError(result.response, undefined);
+  for await (const event of parseEventStream(body, signal)) {
+    if (event.event === 'progress') yield { type: 'progress', data: JSON.parse(event.data) as T };
+    else if (event.event === 'end') {
+      yield { type: 'end' };
+      return;
+    }
+  }
+}
 
 function paidHeaders(opts: PaidRequestOptions): Record<string, string> {
   return opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
