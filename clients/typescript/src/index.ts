@@ -1,6 +1,6 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { LumikuApiError, unwrap } from './errors.js';
-import type { components, paths } from './schema.js';
+import type { components, operations, paths } from './schema.js';
 import { parseEventStream } from './sse.js';
 
 export type { components, operations, paths } from './schema.js';
@@ -18,18 +18,17 @@ export type BatchSummary = Omit<Batch, 'items'>;
 export type QualityTier = Schemas['TierPriceDto']['tier'];
 export type Avatar = Schemas['AvatarDto'];
 
-/** The form fields of `POST /remove` and `POST /batch` besides the files. */
-export interface RemovalOptions {
-  tier: QualityTier;
-  format?: 'png' | 'webp';
-  bgColor?: string;
-  maskOnly?: boolean;
-  crop?: boolean;
-  cropMargin?: number;
-}
+type RemoveForm = operations['RemovalController_remove']['requestBody']['content']['multipart/form-data'];
+type BatchForm = operations['RemovalController_batch']['requestBody']['content']['multipart/form-data'];
+/** The form fields of `POST /remove` besides the image (tier, size, format, bgColor, crop, webhookUrl, …), from the schema. */
+export type RemovalOptions = Omit<RemoveForm, 'image' | 'imageUrl' | 'imageBase64'>;
+/** The form fields of `POST /batch` besides the images, from the schema. */
+export type BatchOptions = Omit<BatchForm, 'images' | 'imageUrl' | 'imageBase64'>;
 
 /** A file to upload: a Blob/File, or bytes with a name (Node, tests). */
 export type Upload = Blob | { data: Blob | Uint8Array; filename: string; contentType?: string };
+/** An image: a file, or a public http(s) URL the API fetches (`imageUrl`, under the outbound URL policy). */
+export type ImageSource = Upload | { url: string };
 
 export interface PaidRequestOptions {
   /**
@@ -164,20 +163,19 @@ export function createLumikuClient(options: LumikuClientOptions) {
      * `POST /background-remover/remove`. `wait` seconds (`Prefer: wait=N`, capped by the server): 200 with the
      * finished job, else 202 with a job to poll ({@link waitForJob}).
      */
-    async removeBackground(image: Upload, opts: RemovalOptions & PaidRequestOptions & { wait?: number }): Promise<Accepted<RemovalJob>> {
-      const form = optionsForm(opts);
-      appendFile(form, 'image', image, 'image');
-      const headers = paidHeaders(opts);
-      if (opts.wait !== undefined) headers.prefer = `wait=${opts.wait}`;
-      return upload<RemovalJob>('/api/background-remover/remove', form, headers, opts);
+    async removeBackground(image: ImageSource, { wait, idempotencyKey, test, signal, ...fields }: RemovalOptions & PaidRequestOptions & { wait?: number }): Promise<Accepted<RemovalJob>> {
+      const form = fieldsForm(fields);
+      appendImage(form, 'image', 'imageUrl', image, 'image');
+      const headers = paidHeaders(idempotencyKey);
+      if (wait !== undefined) headers.prefer = `wait=${wait}`;
+      return upload<RemovalJob>('/api/background-remover/remove', form, headers, { test, signal });
     },
 
     /** `POST /background-remover/batch`: all files validated first, one discounted charge, 202 with the batch. */
-    async createBatch(images: Upload[], opts: RemovalOptions & PaidRequestOptions & { webhookUrl?: string }): Promise<Accepted<Batch>> {
-      const form = optionsForm(opts);
-      if (opts.webhookUrl) form.append('webhookUrl', opts.webhookUrl);
-      images.forEach((image, i) => appendFile(form, 'images', image, `image-${i + 1}`));
-      return upload<Batch>('/api/background-remover/batch', form, paidHeaders(opts), opts);
+    async createBatch(images: ImageSource[], { idempotencyKey, test, signal, ...fields }: BatchOptions & PaidRequestOptions): Promise<Accepted<Batch>> {
+      const form = fieldsForm(fields);
+      images.forEach((image, i) => appendImage(form, 'images', 'imageUrl', image, `image-${i + 1}`));
+      return upload<Batch>('/api/background-remover/batch', form, paidHeaders(idempotencyKey), { test, signal });
     },
 
     async getJob(id: string): Promise<RemovalJob> {
@@ -249,20 +247,20 @@ async function* progressStream<T>(request: Promise<{ data?: unknown; error?: unk
   }
 }
 
-function paidHeaders(opts: PaidRequestOptions): Record<string, string> {
-  return opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
+function paidHeaders(idempotencyKey: string | undefined): Record<string, string> {
+  return idempotencyKey ? { 'idempotency-key': idempotencyKey } : {};
 }
 
-/** Fields first, files last: the API validates options before reading (and storing) the files. */
-function optionsForm(opts: RemovalOptions): FormData {
+/** Option fields first, files last: the API reads (and validates) the fields before it stores any file. */
+function fieldsForm(fields: Record<string, string | number | boolean | undefined>): FormData {
   const form = new FormData();
-  form.append('tier', opts.tier);
-  if (opts.format) form.append('format', opts.format);
-  if (opts.bgColor) form.append('bgColor', opts.bgColor);
-  if (opts.maskOnly !== undefined) form.append('maskOnly', String(opts.maskOnly));
-  if (opts.crop !== undefined) form.append('crop', String(opts.crop));
-  if (opts.cropMargin !== undefined) form.append('cropMargin', String(opts.cropMargin));
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, String(value));
   return form;
+}
+
+function appendImage(form: FormData, fileField: string, urlField: string, image: ImageSource, fallbackName: string): void {
+  if ('url' in image && typeof image.url === 'string') form.append(urlField, image.url);
+  else appendFile(form, fileField, image as Upload, fallbackName);
 }
 
 function appendFile(form: FormData, field: string, file: Upload, fallbackName: string): void {
