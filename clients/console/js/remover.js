@@ -20,6 +20,7 @@ export function initRemover() {
     setFiles([...event.dataTransfer.files].filter((f) => f.type.startsWith('image/')));
   });
   $('#tier').addEventListener('change', () => void quote());
+  $('#size').addEventListener('change', () => void quote());
   $('#remove-form').addEventListener('submit', (event) => {
     event.preventDefault();
     if (!files.length) return show('Choose at least one image first');
@@ -32,7 +33,7 @@ export function initRemover() {
 async function loadTiers() {
   try {
     const { tiers } = unwrap(await client.api.GET('/api/background-remover/pricing'));
-    $('#tier').replaceChildren(...tiers.map((t) => h('option', { value: t.tier }, `${t.name} — ${t.credits} credits (up to ${t.maxResolution}px)`)));
+    $('#tier').replaceChildren(...tiers.map((t) => h('option', { value: t.tier }, `${t.name} — ${t.credits} credits, preview ${t.previewCredits} (up to ${t.maxResolution}px)`)));
   } catch (err) {
     show(describeError(err));
   }
@@ -48,7 +49,7 @@ function setFiles(list) {
 async function quote() {
   if (!files.length || !client.token) return ($('#quote').textContent = '');
   try {
-    const q = unwrap(await client.api.POST('/api/background-remover/pricing/calculate', { body: { tier: $('#tier').value, imageCount: files.length } }));
+    const q = unwrap(await client.api.POST('/api/background-remover/pricing/calculate', { body: { tier: $('#tier').value, size: $('#size').value, imageCount: files.length } }));
     $('#quote').textContent = q.coveredBySubscription
       ? 'Covered by your subscription'
       : `${q.imageCount} × ${q.unitPrice} credits${q.discountPct ? ` − ${q.discountPct}%` : ''} = ${q.total} credits`;
@@ -61,6 +62,7 @@ function options() {
   const form = $('#remove-form');
   return {
     tier: form.tier.value,
+    size: form.size.value,
     format: form.format.value,
     ...(form.useBg.checked ? { bgColor: form.bgColor.value } : {}),
     ...(form.crop.checked ? { crop: true } : {}),
