@@ -13,18 +13,43 @@ import { IdempotencyService, StoredResponse } from '../common/idempotency/idempo
 import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
 import { UploadAdmissionService } from '../common/uploads/upload-admission.service';
 import { validateDto } from '../common/validation';
-import { BatchOptionsDto, QUALITY_TIERS, RemovalOptionsDto, TestModeQueryDto, toStoredOptions } from './dto/removal-options.dto';
+import {
+  assertOutputOptions,
+  BatchOptionsDto,
+  BG_IMAGE_FITS,
+  CROP_MARGIN_DOC,
+  DECONTAMINATE_DOC,
+  OUTPUT_FORMATS,
+  POSITION_DOC,
+  QUALITY_TIERS,
+  RemovalOptionsDto,
+  SCALE_DOC,
+  TestModeQueryDto,
+  toStoredOptions,
+} from './dto/removal-options.dto';
 import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
-import { toBatchDto, toJobDto } from './removal-query.service';
+import { outputSizeHeaders, toBatchDto, toJobDto } from './removal-query.service';
 import { RemovalWaiterService, isSettled } from './removal-waiter.service';
+
+/** The multipart part holding the background image (one per request; a batch applies it to every item). */
+const BG_IMAGE_FIELD = 'bgImage';
 
 const OPTION_FIELDS = {
   tier: { type: 'string', enum: [...QUALITY_TIERS] },
-  format: { type: 'string', enum: ['png', 'webp'] },
+  format: { type: 'string', enum: [...OUTPUT_FORMATS], default: 'png', description: '`jpg`/`jpeg`: flattened, needs `bgColor` or `bgImage`' },
   bgColor: { type: 'string', example: '#ffffff' },
+  [BG_IMAGE_FIELD]: {
+    type: 'string',
+    format: 'binary',
+    description: 'Background image (JPEG/PNG/WebP, same limits as `image`) composited behind the subject; fitted with `bgImageFit`',
+  },
+  bgImageFit: { type: 'string', enum: [...BG_IMAGE_FITS], default: 'cover' },
   maskOnly: { type: 'boolean' },
   crop: { type: 'boolean' },
-  cropMargin: { type: 'integer', minimum: 0, maximum: 2000 },
+  cropMargin: { type: 'string', example: '10px 5%', description: CROP_MARGIN_DOC },
+  position: { type: 'string', example: 'center', description: POSITION_DOC },
+  scale: { type: 'string', example: '80%', description: SCALE_DOC },
+  decontaminate: { type: 'boolean', default: false, description: DECONTAMINATE_DOC },
 };
 
 @ApiTags('background-remover')
@@ -41,7 +66,7 @@ export class RemovalController {
   ) {}
 
   @ApiErrorCodes(...IMAGE_UPLOAD_ERRORS, ...PAID_ERRORS, 'SERVER_BUSY')
-  @ApiSuccessHeaders('X-Credits-Charged', 'X-Credits-Remaining', 'Location', 'Idempotent-Replayed')
+  @ApiSuccessHeaders('X-Credits-Charged', 'X-Credits-Remaining', 'X-Width', 'X-Height', 'Location', 'Idempotent-Replayed')
   @Post('remove')
   @ApiOperation({
     summary: 'Remove the background of one image',
@@ -67,17 +92,24 @@ export class RemovalController {
     const key = this.idempotency.parseKey(idempotencyKey);
     const permit = await this.admission.acquire();
     try {
-      const parsed = await this.uploads.bufferFiles(request, ['image']);
-      const file = parsed.files[0];
+      const parsed = await this.uploads.bufferFiles(request, ['image', BG_IMAGE_FIELD]);
+      const file = parsed.files.find((f) => f.field === 'image');
+      const bgImage = parsed.files.find((f) => f.field === BG_IMAGE_FIELD);
       if (!file) {
         throw new DomainError('VALIDATION_FAILED', 'Send exactly one file in the `image` field', { fields: [{ field: 'image', errors: ['exactly one image is required'] }] });
       }
       const dto = await validateDto(RemovalOptionsDto, parsed.fields);
+      const background = { hasBgImage: bgImage !== undefined };
+      assertOutputOptions(dto, background);
       const testMode = query.test === true;
       const response = await this.idempotency.run(
         { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}` },
         async (): Promise<StoredResponse> => {
-          const { job, payment } = await this.removal.createSingle({ userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto), testMode }, file);
+          const { job, payment } = await this.removal.createSingle(
+            { userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto, background), testMode },
+            file,
+            bgImage,
+          );
           permit.release(); // accepted: waiting for the result must not hold an admission slot
           const current = await this.waiter.waitForJob(job, this.waiter.waitSeconds(prefer));
           const settled = isSettled(current);
@@ -86,6 +118,7 @@ export class RemovalController {
             body: toJobDto(current),
             headers: {
               ...(settled ? {} : { location: `/api/background-remover/jobs/${job.id}` }),
+              ...outputSizeHeaders(current),
               'x-credits-charged': String(payment.total),
               'x-credits-remaining': String(payment.balance ?? (await this.credits.getBalance(user.id))),
             },
@@ -106,7 +139,7 @@ export class RemovalController {
     description:
       'Every file is validated first; one bad file → 4xx naming it and nothing is charged. Then one charge at the volume ' +
       'discount, one job per image, 202 with the batch. Poll GET /batch/:id, stream GET /batch/:id/events, or pass a ' +
-      '`webhookUrl`.',
+      '`webhookUrl`. One `bgImage` part applies to every image.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -136,10 +169,19 @@ export class RemovalController {
 
   private async acceptBatch(user: AuthUser, request: FastifyRequest, reply: FastifyReply, testMode: boolean, key: string | undefined): Promise<unknown> {
     const uploadPrefix = storageLayout.removal.uploadsPrefix(user.id, randomUUID());
-    const parsed = await this.uploads.storeFiles(request, ['images', 'images[]'], uploadPrefix);
+    const parsed = await this.uploads.storeFiles(request, ['images', 'images[]', BG_IMAGE_FIELD], uploadPrefix);
+    const images = parsed.files.filter((f) => f.field !== BG_IMAGE_FIELD);
+    const backgrounds = parsed.files.filter((f) => f.field === BG_IMAGE_FIELD);
+    const background = { hasBgImage: backgrounds.length > 0 };
     let dto: BatchOptionsDto;
     try {
+      if (backgrounds.length > 1) {
+        throw new DomainError('VALIDATION_FAILED', 'Send at most 1 file in bgImage (it applies to every image)', {
+          fields: [{ field: BG_IMAGE_FIELD, errors: ['too many files'] }],
+        });
+      }
       dto = await validateDto(BatchOptionsDto, parsed.fields);
+      assertOutputOptions(dto, background);
     } catch (err) {
       await this.removal.discardUploads(uploadPrefix);
       throw err;
@@ -148,9 +190,10 @@ export class RemovalController {
       { userId: user.id, key, method: 'POST', path: 'background-remover/batch', requestHash: `${parsed.requestHash}:${testMode}` },
       async (): Promise<StoredResponse> => {
         const { batch, payment } = await this.removal.createBatch(
-          { userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto), testMode, webhookUrl: dto.webhookUrl },
-          parsed.files,
+          { userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto, background), testMode, webhookUrl: dto.webhookUrl },
+          images,
           uploadPrefix,
+          backgrounds[0],
         );
         return {
           status: 202,

@@ -49,8 +49,10 @@ export class RemoveBackgroundHandler {
       const cutout = await this.images.applyAlphaMask(oriented.data, mask);
       const options = row.options as unknown as StoredRemovalOptions;
       const maxSide = row.testMode ? this.config.TEST_MODE_MAX_SIDE : (model.maxResolution ?? undefined);
+      const bgImage = row.bgImageKey && !options.maskOnly ? { bytes: await this.storage.get('private', row.bgImageKey), fit: options.bgImageFit ?? 'cover' } : undefined;
       const output = await this.images.composeOutput(cutout.data, cutout.width, cutout.height, {
         ...options,
+        bgImage,
         maxSide,
         watermark: row.testMode,
       });
@@ -65,6 +67,8 @@ export class RemoveBackgroundHandler {
         outputUrl: this.storage.publicUrl(outputKey),
         thumbnailUrl: this.storage.publicUrl(thumbnailKey),
         outputFormat: output.extension,
+        outputWidth: output.width,
+        outputHeight: output.height,
         provider: providerId,
         processingMs: Date.now() - started,
       });
