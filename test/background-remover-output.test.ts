@@ -12,7 +12,7 @@ import { StorageService } from '@app/storage';
 import { sharp } from '../libs/images/src/testing/test-images';
 import { createTestApi, createTestWorker } from './support/app';
 import { expectError, RegisteredUser, registerUser } from './support/http';
-import { productPhoto } from './support/images';
+import { productPhoto, zipEntries } from './support/images';
 import { multipart, MultipartFile } from './support/multipart';
 
 interface Job {
@@ -144,7 +144,7 @@ describe('Background Remover output options (API + worker)', () => {
     const res = await app.inject({ method: 'POST', url: '/api/background-remover/batch', payload: body.payload, headers: { ...body.headers, ...user.auth } });
     expect(res.statusCode, res.body).toBe(202);
     const id = res.json<{ id: string }>().id;
-    let batch: { status: string; totalItems: number; items: Job[] } | undefined;
+    let batch: { status: string; totalItems: number; zipUrl: string | null; items: Job[] } | undefined;
     for (let i = 0; i < 300; i++) {
       batch = (await app.inject({ method: 'GET', url: `/api/background-remover/batch/${id}`, headers: user.auth })).json();
       if (['COMPLETED', 'PARTIAL', 'FAILED'].includes(batch!.status)) break;
@@ -155,6 +155,9 @@ describe('Background Remover output options (API + worker)', () => {
       const out = await rgba(await download(item.outputUrl!));
       expect(pixel(out, 1, 1).slice(0, 3).map((v) => Math.round(v / 16))).toEqual([16, 8, 0]); // orange corner
     }
+    const zip = await app.inject({ method: 'GET', url: batch!.zipUrl! });
+    expect(zip.headers['content-type']).toBe('application/zip');
+    expect(zipEntries(zip.rawPayload)).toEqual(['001-a.jpg', '002-b.jpg']);
     const rows = await prisma.backgroundRemovalJob.findMany({ where: { batchId: id } });
     expect(new Set(rows.map((r) => r.bgImageKey)).size).toBe(1);
     expect(rows[0]!.bgImageKey).toMatch(new RegExp(`^background-remover/${user.id}/uploads/`));
