@@ -9,7 +9,8 @@ export const DECONTAMINATION_RADIUS = 12;
  * changed alpha), else the mean of all fully transparent pixels; then C = (I − (1−α)·B)/α, clamped to 0–255.
  * Only pixels with 0 < α < 255 change; alpha never does. Returns how many pixels were changed.
  *
- * Window sums are kept for 2·radius+1 rows at a time (a ring of horizontal sums), so memory stays O(width).
+ * Box sums slide: a ring of 2·radius+1 rows of horizontal sums and their running column total, so the work is O(pixels)
+ * and the memory O(width·radius).
  */
 export function decontaminateEdges(rgba: Buffer, width: number, height: number, radius = DECONTAMINATION_RADIUS): number {
   const global = [0, 0, 0];
@@ -25,28 +26,33 @@ export function decontaminateEdges(rgba: Buffer, width: number, height: number, 
     } else if (a < 255) edges++;
   }
   if (transparent === 0 || edges === 0) return 0;
-  const fallback = global.map((s) => s / transparent);
+  const [fr, fg, fb] = global.map((sum) => sum / transparent) as [number, number, number];
 
   const span = 2 * radius + 1;
-  // Per row slot: for each x, sums over [x−radius, x+radius] of R, G, B of transparent pixels and their count.
-  // At most span·255 per entry: fits 16 bits for radius ≤ 127.
+  // ring: per row slot, per x, the sums over [x−radius, x+radius] of R, G, B of transparent pixels and their count
+  // (≤ span·255: 16 bits for radius ≤ 127). window: per x, the ring's rows [y−radius, y+radius] added up.
   const ring = new Uint16Array(span * width * 4);
+  const window = new Uint32Array(width * 4);
   const sumRow = (y: number) => {
     const base = (y % span) * width * 4;
     const row = y * width * 4;
     let r = 0, g = 0, b = 0, n = 0;
-    const add = (x: number, sign: number) => {
-      const p = row + x * 4;
-      if (rgba[p + 3] !== 0) return;
-      r += sign * rgba[p]!;
-      g += sign * rgba[p + 1]!;
-      b += sign * rgba[p + 2]!;
-      n += sign;
-    };
-    for (let x = 0; x < Math.min(radius, width); x++) add(x, 1);
-    for (let x = 0; x < width; x++) {
-      if (x + radius < width) add(x + radius, 1);
-      if (x - radius - 1 >= 0) add(x - radius - 1, -1);
+    for (let x = -radius; x < width; x++) {
+      const enter = row + (x + radius) * 4;
+      if (x + radius < width && rgba[enter + 3] === 0) {
+        r += rgba[enter]!;
+        g += rgba[enter + 1]!;
+        b += rgba[enter + 2]!;
+        n++;
+      }
+      const leave = row + (x - radius - 1) * 4;
+      if (x - radius - 1 >= 0 && rgba[leave + 3] === 0) {
+        r -= rgba[leave]!;
+        g -= rgba[leave + 1]!;
+        b -= rgba[leave + 2]!;
+        n--;
+      }
+      if (x < 0) continue;
       const o = base + x * 4;
       ring[o] = r;
       ring[o + 1] = g;
@@ -54,33 +60,41 @@ export function decontaminateEdges(rgba: Buffer, width: number, height: number, 
       ring[o + 3] = n;
     }
   };
+  const addSlot = (y: number, sign: 1 | -1) => {
+    const base = (y % span) * width * 4;
+    for (let i = 0; i < window.length; i++) window[i] += sign * ring[base + i]!;
+  };
 
-  for (let y = 0; y < Math.min(radius, height); y++) sumRow(y);
+  for (let y = 0; y < Math.min(radius, height); y++) {
+    sumRow(y);
+    addSlot(y, 1);
+  }
   let changed = 0;
   for (let y = 0; y < height; y++) {
-    if (y + radius < height) sumRow(y + radius);
-    const y0 = Math.max(0, y - radius);
-    const y1 = Math.min(height - 1, y + radius);
-    for (let x = 0; x < width; x++) {
-      const p = (y * width + x) * 4;
+    // Slide the window down one row: the leaving row's slot is the one the entering row reuses.
+    if (y - radius - 1 >= 0) addSlot(y - radius - 1, -1);
+    if (y + radius < height) {
+      sumRow(y + radius);
+      addSlot(y + radius, 1);
+    }
+    for (let x = 0, p = y * width * 4; x < width; x++, p += 4) {
       const a = rgba[p + 3]!;
       if (a === 0 || a === 255) continue;
-      let r = 0, g = 0, b = 0, n = 0;
-      for (let yy = y0; yy <= y1; yy++) {
-        const o = ((yy % span) * width + x) * 4;
-        r += ring[o]!;
-        g += ring[o + 1]!;
-        b += ring[o + 2]!;
-        n += ring[o + 3]!;
-      }
-      const bg = n > 0 ? [r / n, g / n, b / n] : fallback;
+      const o = x * 4;
+      const n = window[o + 3]!;
       const alpha = a / 255;
-      for (let c = 0; c < 3; c++) {
-        const unmixed = (rgba[p + c]! - (1 - alpha) * bg[c]!) / alpha;
-        rgba[p + c] = Math.min(255, Math.max(0, Math.round(unmixed)));
-      }
+      const keep = 1 - alpha;
+      rgba[p] = unmix(rgba[p]!, n > 0 ? window[o]! / n : fr, alpha, keep);
+      rgba[p + 1] = unmix(rgba[p + 1]!, n > 0 ? window[o + 1]! / n : fg, alpha, keep);
+      rgba[p + 2] = unmix(rgba[p + 2]!, n > 0 ? window[o + 2]! / n : fb, alpha, keep);
       changed++;
     }
   }
   return changed;
+}
+
+/** C = (I − (1−α)·B)/α, rounded and clamped to a byte. */
+function unmix(mixed: number, background: number, alpha: number, keep: number): number {
+  const v = Math.round((mixed - keep * background) / alpha);
+  return v < 0 ? 0 : v > 255 ? 255 : v;
 }
