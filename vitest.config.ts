@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { testEnv } from './test/support/test-env';
 
-const libs = ['config', 'common', 'prisma', 'credits', 'storage', 'images', 'jobs', 'health', 'ai-providers', 'users', 'background-remover', 'avatar-creator'];
+const libs = ['config', 'common', 'prisma', 'credits', 'storage', 'images', 'jobs', 'health', 'ai-providers', 'users', 'background-remover', 'avatar-creator', 'metrics'];
 const alias = Object.fromEntries(libs.map((lib) => [`@app/${lib}`, resolve(__dirname, `libs/${lib}/src`)]));
 
 export default defineConfig({

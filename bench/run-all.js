@@ -3,7 +3,7 @@
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 
-const BENCHES = ['http-overhead', 'credit-contention', 'single-latency', 'pipeline-overhead', 'upload-memory', 'worker-scaling', 'paid-burst'];
+const BENCHES = ['http-overhead', 'credit-contention', 'single-latency', 'pipeline-overhead', 'upload-memory', 'worker-scaling', 'paid-burst', 'metrics-hook'];
 let failed = 0;
 for (const name of BENCHES) {
   try {

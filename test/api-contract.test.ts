@@ -124,6 +124,8 @@ describe('API contract: every documented error code, provoked, matches the docum
     const jpeg = await noisy('jpeg', 300, 200);
     expectDocumented(await upload(app, `${RB}/remove`, { tier: 'basic' }, [image(jpeg.subarray(0, jpeg.length / 2))]), 'post', `${RB}/remove`, 'UNDECODABLE_IMAGE');
     expectDocumented(await app.inject({ method: 'POST', url: `${RB}/remove`, headers: user.auth, payload: { tier: 'basic' } }), 'post', `${RB}/remove`, 'UNSUPPORTED_MEDIA_TYPE');
+    // Nothing listens on 127.0.0.1:1: the fetch fails at once, and no packet leaves the machine.
+    expectDocumented(await upload(app, `${RB}/remove`, { tier: 'basic', imageUrl: 'http://127.0.0.1:1/photo.jpg' }, []), 'post', `${RB}/remove`, 'IMAGE_FETCH_FAILED');
   });
 
   it('money: credits, subscriptions and idempotency keys', async () => {

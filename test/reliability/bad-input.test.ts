@@ -68,7 +68,14 @@ interface Case {
 
 describe('bad-input corpus', () => {
   const dep = new Deployment('badinput', {
-    env: { UPLOAD_MAX_BYTES: String(MAX_BYTES), UPLOAD_MAX_FILES: String(MAX_FILES), UPLOAD_MAX_TOTAL_BYTES: String(4 * MAX_BYTES) },
+    // The production URL policy: an imageUrl or webhookUrl on a loopback/private address is refused before connecting.
+    env: {
+      UPLOAD_MAX_BYTES: String(MAX_BYTES),
+      UPLOAD_MAX_FILES: String(MAX_FILES),
+      UPLOAD_MAX_TOTAL_BYTES: String(4 * MAX_BYTES),
+      IMAGE_URL_ALLOW_PRIVATE_TARGETS: 'false',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false',
+    },
   });
   let api: Awaited<ReturnType<Deployment['startApi']>>;
   let http: LiveClient;
@@ -192,6 +199,24 @@ describe('bad-input corpus', () => {
     { name: 'webhookUrl broadcast 255.255.255.255', send: batchWithWebhook('http://255.255.255.255/'), status: 400, code: 'VALIDATION_FAILED' },
     { name: 'webhookUrl with credentials', send: batchWithWebhook('http://user:pw@example.com/'), status: 400, code: 'VALIDATION_FAILED' },
     { name: 'webhookUrl file://', send: batchWithWebhook('file:///etc/passwd'), status: 400, code: 'VALIDATION_FAILED' },
+  );
+
+  // Background Remover options (issue 13). URLs are refused by the production policy before any connection.
+  const removeFields = (fields: Record<string, string>) => () => upload('/api/background-remover/remove', { tier: 'basic', ...fields }, [])();
+  cases.push(
+    { name: 'imageUrl cloud metadata 169.254.169.254', send: removeFields({ imageUrl: 'http://169.254.169.254/latest/meta-data/' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'imageUrl loopback (the api itself)', send: () => removeFields({ imageUrl: `${http.baseUrl}/api/health` })(), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'imageUrl [::ffff:127.0.0.1]', send: removeFields({ imageUrl: 'http://[::ffff:127.0.0.1]/x.jpg' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'imageUrl file://', send: removeFields({ imageUrl: 'file:///etc/passwd' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'imageUrl not a URL', send: removeFields({ imageUrl: 'not a url' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'imageUrl and an image file together', send: () => upload('/api/background-remover/remove', { tier: 'basic', imageUrl: 'http://169.254.169.254/x.jpg' }, [image(files.ok!)])(), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'imageBase64 that is not base64', send: removeFields({ imageBase64: '<script>alert(1)</script>' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'imageBase64 of a PDF', send: removeFields({ imageBase64: Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64') }), status: 415, code: 'UNSUPPORTED_IMAGE' },
+    { name: `imageBase64 over UPLOAD_MAX_BYTES`, send: () => removeFields({ imageBase64: files.oversize!.toString('base64') })(), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { name: 'batch imageUrl to a private address', send: () => upload('/api/background-remover/batch', { tier: 'basic', imageUrl: 'http://10.0.0.1/x.jpg' }, [image(files.ok!, 'images')])(), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'size "huge"', send: remove(() => files.ok!, 'p.jpg', 'image/jpeg', { tier: 'basic', size: 'huge' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'pricing/calculate size auto without dimensions', send: calc({ tier: 'basic', imageCount: 1, size: 'auto' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'pricing/calculate width -1', send: calc({ tier: 'basic', imageCount: 1, size: 'auto', width: -1, height: 10 }), status: 400, code: 'VALIDATION_FAILED' },
   );
 
   // Output options (issue 13 part 3): each option's bad values, and a bad background image.

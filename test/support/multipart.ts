@@ -7,23 +7,34 @@ export interface MultipartFile {
   data: Buffer;
 }
 
-/** Builds a multipart/form-data body for app.inject. */
+export interface MultipartField {
+  name: string;
+  value: string;
+}
+
+/** Builds a multipart/form-data body for app.inject: the fields first, then the files. */
 export function multipart(fields: Record<string, string>, files: MultipartFile[]): { payload: Buffer; headers: Record<string, string> } {
+  return multipartParts([...Object.entries(fields).map(([name, value]) => ({ name, value })), ...files]);
+}
+
+/** A multipart/form-data body with its parts in exactly this order (fields may repeat). */
+export function multipartParts(parts: (MultipartField | MultipartFile)[]): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----lumiku${randomBytes(8).toString('hex')}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-  }
-  for (const file of files) {
-    parts.push(
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    if ('value' in part) {
+      chunks.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`));
+      continue;
+    }
+    chunks.push(
       Buffer.from(
-        `--${boundary}\r\ncontent-disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\n` +
-          `content-type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+        `--${boundary}\r\ncontent-disposition: form-data; name="${part.field}"; filename="${part.filename}"\r\n` +
+          `content-type: ${part.contentType ?? 'application/octet-stream'}\r\n\r\n`,
       ),
-      file.data,
+      part.data,
       Buffer.from('\r\n'),
     );
   }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }

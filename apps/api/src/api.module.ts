@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from '@app/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { JobsModule } from '@app/jobs';
+import { MetricsModule } from '@app/metrics';
 import { PrismaModule } from '@app/prisma';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
@@ -17,6 +18,7 @@ import { RedisThrottlerStorage } from './common/rate-limit/redis-throttler.stora
 import { throttlerOptions } from './common/rate-limit/throttling';
 import { CreditsApiModule } from './credits/credits-api.module';
 import { HealthModule } from './health/health.module';
+import { MetricsApiModule } from './metrics/metrics-api.module';
 
 @Module({
   imports: [
@@ -29,6 +31,7 @@ import { HealthModule } from './health/health.module';
       inject: [AppConfig, RedisThrottlerStorage],
       useFactory: (config: AppConfig, storage: RedisThrottlerStorage) => ({ ...throttlerOptions(config), storage }),
     }),
+    MetricsModule.forRoot('api'),
     PrismaModule,
     JobsModule.forRoot('producer'),
     AuthModule,
@@ -36,6 +39,7 @@ import { HealthModule } from './health/health.module';
     CreditsApiModule,
     AvatarCreatorModule,
     HealthModule,
+    MetricsApiModule,
     BackgroundRemoverModule,
   ],
   providers: [

@@ -7,10 +7,17 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
+import { LumikuMetrics, metricsAccess } from '@app/metrics';
 import { S3PublicDelivery, S3StorageDriver, StorageService } from '@app/storage';
 import { registerQueueUi } from './admin/queue-ui';
 import { setupSwagger } from './common/swagger';
+import { registerRequestMetrics } from './metrics/request-metrics.hook';
 import { createValidationPipe } from './common/validation';
+
+/** Room for a base64 (or data: URL) image of the largest accepted size; option fields are capped lower by the reader. */
+function base64FieldBytes(maxImageBytes: number): number {
+  return Math.ceil(maxImageBytes / 3) * 4 + 1024;
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -41,6 +48,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
   });
+  // No metrics endpoint (production without METRICS_TOKEN): nothing to record either.
+  if (metricsAccess(config).mode !== 'off') registerRequestMetrics(fastify, app.get(LumikuMetrics));
 
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: true,
@@ -48,8 +57,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       fileSize: config.UPLOAD_MAX_BYTES,
       files: config.UPLOAD_MAX_FILES,
       parts: config.UPLOAD_MAX_FILES + 20,
-      fields: 20,
-      fieldSize: 64 * 1024,
+      // Image URLs and base64 images arrive as fields: one per image at most, besides the options.
+      fields: config.UPLOAD_MAX_FILES + 20,
+      fieldSize: base64FieldBytes(config.UPLOAD_MAX_BYTES),
     },
   });
 

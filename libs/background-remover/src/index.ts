@@ -5,6 +5,7 @@
  */
 export * from './background-remover-core.module';
 export * from './pricing/pricing';
+export * from './pricing/output-size';
 export * from './pricing/subscription-plans';
 export * from './catalog/removal-catalog.service';
 export * from './subscriptions/subscription.service';

@@ -1,3 +1,4 @@
+export * from './bearer-token';
 export * from './domain-error';
 export * from './error-codes';
 export * from './logging';

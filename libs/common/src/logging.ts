@@ -70,10 +70,11 @@ export function loggerParams(opts: { level: string; pretty?: boolean; http?: boo
     },
     // nestjs-pino's default route pattern never matches under Nest 12 + Fastify (see STACK.md).
     forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-    // Probes hit these every few seconds: no request log (and no per-request logger) for them.
+    // Probes and scrapers hit these every few seconds: no request log (and no per-request logger) for them.
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   };
 }

@@ -43,6 +43,15 @@ describe('parseConfig', () => {
     for (const bad of ['true', '1', '10.0.0.0/33', 'lb.internal', '10.0.0.0/8/1']) expect(() => parseConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
   });
 
+  it('metrics: a token of 16+ characters, an optional worker port (0 = any free one) on loopback by default', () => {
+    const defaults = parseConfig({});
+    expect([defaults.METRICS_TOKEN, defaults.WORKER_METRICS_PORT, defaults.WORKER_METRICS_HOST]).toEqual([undefined, undefined, '127.0.0.1']);
+    expect(parseConfig({ WORKER_METRICS_PORT: '9464' }).WORKER_METRICS_PORT).toBe(9464);
+    expect(parseConfig({ WORKER_METRICS_PORT: '0' }).WORKER_METRICS_PORT).toBe(0);
+    expect(() => parseConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
+    expect(() => parseConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
   });

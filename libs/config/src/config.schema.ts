@@ -104,6 +104,16 @@ export const configSchema = z
     IMAGE_MAX_PIXELS: int(50_000_000, 1),
     IMAGE_MAX_DIMENSION: int(12_000, 16),
 
+    // --- Metrics (Prometheus text format; libs/metrics) ---
+    /**
+     * Bearer token for GET /api/metrics and the worker's /metrics. Unset: metrics are off in production (404, no worker
+     * server) and open without a token elsewhere, so `curl localhost:3000/api/metrics` works in development.
+     */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** The worker's metrics server port (`/metrics`). Unset: no server. 0: any free port (tests). */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Address the worker's metrics server binds to; 0.0.0.0 in a container so Prometheus can reach it. */
+    WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** Allow retry/clean/promote in the admin queue UI (/api/admin/queues); read-only otherwise. */
     QUEUE_UI_ACTIONS: bool.default(false),
     /** Turn rate limiting off only for benchmarks or behind a gateway that already limits. */
@@ -151,6 +161,10 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: int(10_000, 100),
     /** Allow webhooks to loopback/private addresses. Unset: allowed outside production only (SSRF guard). */
     WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
+    /** `imageUrl` inputs: the whole fetch (connect, redirects, body) must finish within this time. */
+    IMAGE_URL_TIMEOUT_MS: int(15_000, 100),
+    /** Allow `imageUrl` inputs on loopback/private addresses. Unset: allowed outside production only (SSRF guard). */
+    IMAGE_URL_ALLOW_PRIVATE_TARGETS: bool.optional(),
 
     ENABLED_APPS: z
       .string()
@@ -172,6 +186,7 @@ export const configSchema = z
   .transform((cfg) => ({
     ...cfg,
     WEBHOOK_ALLOW_PRIVATE_TARGETS: cfg.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? cfg.NODE_ENV !== 'production',
+    IMAGE_URL_ALLOW_PRIVATE_TARGETS: cfg.IMAGE_URL_ALLOW_PRIVATE_TARGETS ?? cfg.NODE_ENV !== 'production',
     DATABASE_TX_GUARD: cfg.DATABASE_TX_GUARD ?? (cfg.NODE_ENV === 'production' ? 'warn' : 'throw'),
     SWAGGER_ENABLED: cfg.SWAGGER_ENABLED ?? cfg.NODE_ENV !== 'production',
     HEALTH_DETAILS: cfg.HEALTH_DETAILS ?? (cfg.NODE_ENV === 'production' ? 'admin' : 'public'),

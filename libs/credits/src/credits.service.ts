@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DomainError, NotFoundError } from '@app/common';
-import { CreditTransactionKind, Prisma, PrismaService, isUniqueViolation } from '@app/prisma';
+import { LumikuMetrics } from '@app/metrics';
+import { afterCommit, CreditTransactionKind, Prisma, PrismaService, isUniqueViolation } from '@app/prisma';
 
 /** Pass a transaction client to make a movement part of a larger transaction (e.g. charge + create the job row). */
 export type Db = Prisma.TransactionClient | PrismaService;
@@ -32,7 +33,11 @@ interface LedgerRow {
  */
 @Injectable()
 export class CreditsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    // Absent in the CLI (no metrics there).
+    @Optional() private readonly metrics?: LumikuMetrics,
+  ) {}
 
   async getBalance(userId: string, db: Db = this.prisma): Promise<number> {
     const user = await db.user.findUnique({ where: { id: userId }, select: { creditBalance: true } });
@@ -109,13 +114,21 @@ export class CreditsService {
           FROM moved
         RETURNING id, balance_after`;
       const row = rows[0];
-      return row ? { applied: true, balance: row.balance_after, transactionId: row.id } : null;
+      if (!row) return null;
+      this.countMovement(kind, ref, Math.abs(delta));
+      return { applied: true, balance: row.balance_after, transactionId: row.id };
     } catch (err) {
       // Two concurrent movements of the same reference: the loser's whole statement rolls back.
       // (Inside a caller's transaction the error aborts that transaction, so callers there see it propagate.)
       if (isUniqueViolation(err) && db === this.prisma) return null;
       throw err;
     }
+  }
+
+  /** Charges and refunds for the metrics, counted once the movement has committed (a rolled-back charge never was). */
+  private countMovement(kind: CreditTransactionKind, ref: CreditReference, amount: number): void {
+    const counter = kind === 'CHARGE' ? this.metrics?.creditsCharged : kind === 'REFUND' ? this.metrics?.creditsRefunded : undefined;
+    if (counter) afterCommit(() => counter.inc({ reference_type: ref.referenceType }, amount));
   }
 
   private findMovement(db: Db, ref: CreditReference, kind: CreditTransactionKind) {

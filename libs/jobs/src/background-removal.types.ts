@@ -15,6 +15,8 @@ export interface StoredRemovalOptions {
   decontaminate?: boolean;
   /** How the row's background image is fitted (only when it has one). */
   bgImageFit?: 'cover' | 'contain';
+  /** `preview` (≤ 0.25 MP) or `full`, resolved from the requested size at acceptance; absent on older rows = full. */
+  outputSize?: 'preview' | 'full';
 }
 
 /** Batch items in upload order (GET /batch/:id, the ZIP, enqueueing); creation time only for items from before `position`. */

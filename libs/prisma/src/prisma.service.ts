@@ -49,14 +49,18 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
   /**
    * Interactive transactions run their callback inside the guard's scope, so a query through the root client from
-   * inside the callback (a nested connection acquisition) is caught; see transaction-guard.ts.
+   * inside the callback (a nested connection acquisition) is caught, and afterCommit() effects run only once the
+   * transaction has committed; see transaction-guard.ts.
    */
   override $transaction<P extends Prisma.PrismaPromise<unknown>[]>(arg: [...P], options?: TransactionOptions): Promise<Types.Utils.UnwrapTuple<P>>;
   override $transaction<R>(fn: (tx: Prisma.TransactionClient) => Promise<R>, options?: TransactionOptions): Promise<R>;
-  override $transaction(arg: unknown, options?: TransactionOptions): Promise<unknown> {
+  override async $transaction(arg: unknown, options?: TransactionOptions): Promise<unknown> {
     if (typeof arg === 'function') {
       const fn = arg as (tx: Prisma.TransactionClient) => Promise<unknown>;
-      return super.$transaction((tx) => runInTransactionScope(() => fn(tx)), options);
+      const onCommit: (() => void)[] = [];
+      const result = await super.$transaction((tx) => runInTransactionScope(() => fn(tx), onCommit), options);
+      for (const effect of onCommit) effect();
+      return result;
     }
     return super.$transaction(arg as Prisma.PrismaPromise<unknown>[], options);
   }

@@ -14,6 +14,8 @@ export type TransactionGuardMode = 'throw' | 'warn' | 'off';
 
 interface TransactionScope {
   readonly startedAt: number;
+  /** Run once the transaction has committed (see afterCommit); dropped on rollback. */
+  readonly onCommit: (() => void)[];
 }
 
 const scope = new AsyncLocalStorage<TransactionScope>();
@@ -29,9 +31,22 @@ export class NestedConnectionError extends Error {
   }
 }
 
-/** Runs a transaction callback with the scope marker that the guarded pool checks. */
-export function runInTransactionScope<R>(fn: () => R): R {
-  return scope.run({ startedAt: Date.now() }, fn);
+/**
+ * Runs a transaction callback with the scope marker that the guarded pool checks. `onCommit` collects what
+ * afterCommit() defers; the caller runs it once the transaction has committed.
+ */
+export function runInTransactionScope<R>(fn: () => R, onCommit: (() => void)[] = []): R {
+  return scope.run({ startedAt: Date.now(), onCommit }, fn);
+}
+
+/**
+ * Runs `effect` now, or, inside an interactive transaction, once it has committed (never if it rolls back): for
+ * side effects that must only count what really happened, such as a metric of credits moved.
+ */
+export function afterCommit(effect: () => void): void {
+  const current = scope.getStore();
+  if (current) current.onCommit.push(effect);
+  else effect();
 }
 
 export function insideTransaction(): boolean {

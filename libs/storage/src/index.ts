@@ -8,3 +8,4 @@ export * from './s3-storage.driver';
 export * from './s3-storage.options';
 export * from './s3-public-delivery';
 export * from './storage-layout';
+export { contentTypeForKey } from './s3-content-type';

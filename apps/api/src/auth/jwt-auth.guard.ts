@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { DomainError } from '@app/common';
+import { bearerToken, DomainError } from '@app/common';
 import { PrismaService } from '@app/prisma';
 import { AuthUser, IS_PUBLIC, ROLES } from './auth.decorators';
 
@@ -45,8 +45,4 @@ export class JwtAuthGuard implements CanActivate {
     }
     return this.prisma.user.findUnique({ where: { id: payload.sub }, select: { id: true, email: true, role: true, tier: true } });
   }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 }

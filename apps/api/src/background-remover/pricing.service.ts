@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { paymentSources, quotePrice, RemovalCatalogService, SUBSCRIPTION_PLANS, SubscriptionQuotaService, SubscriptionService, VOLUME_DISCOUNTS } from '@app/background-remover';
+import { paymentSources, quotePrice, RemovalCatalogService, resolveOutputSize, unitPriceFor, SUBSCRIPTION_PLANS, SubscriptionQuotaService, SubscriptionService, VOLUME_DISCOUNTS } from '@app/background-remover';
 import { QualityTier } from '@app/prisma';
 import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto';
 
@@ -20,7 +20,8 @@ export class PricingService {
         tier: m.qualityTier!,
         name: m.name,
         description: m.description,
-        credits: m.creditCost,
+        credits: unitPriceFor(m, 'full'),
+        previewCredits: unitPriceFor(m, 'preview'),
         model: m.providerModel,
         maxResolution: m.maxResolution,
         edgeRefinement: (m.capabilities as { edgeRefinement?: boolean }).edgeRefinement === true,
@@ -30,10 +31,11 @@ export class PricingService {
     };
   }
 
-  /** The same maths and payment rule `POST /batch` charges with (libs/background-remover: quotePrice, paymentSources). */
+  /** The same maths and payment rule `POST /remove` and `/batch` charge with (libs/background-remover: unitPriceFor, quotePrice, paymentSources). */
   async calculate(userId: string, dto: CalculatePriceDto): Promise<PriceQuoteDto> {
     const model = await this.catalog.modelForTier(dto.tier as QualityTier);
-    const quote = quotePrice(model.creditCost, dto.imageCount);
+    const size = resolveOutputSize(dto.size ?? 'full', dto.width ?? 0, dto.height ?? 0);
+    const quote = quotePrice(unitPriceFor(model, size), dto.imageCount);
     const sub = await this.subscriptions.active(userId);
     let remaining: number | null = null;
     if (sub && paymentSources({ testMode: false, tier: dto.tier as QualityTier }, sub).includes('SUBSCRIPTION_QUOTA')) {
@@ -41,6 +43,7 @@ export class PricingService {
     }
     return {
       tier: dto.tier,
+      size,
       ...quote,
       coveredBySubscription: remaining !== null && remaining >= dto.imageCount,
       subscriptionRemainingToday: remaining,

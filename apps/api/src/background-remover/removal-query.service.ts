@@ -18,9 +18,13 @@ export class RemovalQueryService {
   ) {}
 
   async getJob(userId: string, id: string): Promise<RemovalJobDto> {
+    return toJobDto(await this.findJob(userId, id));
+  }
+
+  async findJob(userId: string, id: string): Promise<BackgroundRemovalJob> {
     const job = await this.prisma.backgroundRemovalJob.findFirst({ where: { id, userId } });
     if (!job) throw new NotFoundError('Job');
-    return toJobDto(job);
+    return job;
   }
 
   async listJobs(userId: string, query: CursorQueryDto & { status?: JobStatus }): Promise<RemovalJobPageDto> {

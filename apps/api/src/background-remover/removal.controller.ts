@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Headers, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Headers, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RemovalService } from '@app/background-remover';
+import { OUTPUT_SIZES, RemovalService } from '@app/background-remover';
 import { DomainError } from '@app/common';
 import { CreditsService } from '@app/credits';
 import { QualityTier } from '@app/prisma';
-import { storageLayout } from '@app/storage';
+import { contentTypeForKey, StorageService, storageLayout } from '@app/storage';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { ApiErrorCodes, ApiSuccessHeaders, IMAGE_UPLOAD_ERRORS, PAID_ERRORS } from '../common/openapi/api-errors.decorator';
+import { ApiErrorCodes, ApiSuccessHeaders, IMAGE_INPUT_ERRORS, PAID_ERRORS } from '../common/openapi/api-errors.decorator';
 import { IdempotencyService, StoredResponse } from '../common/idempotency/idempotency.service';
-import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
+import { ImageInputsService } from '../common/uploads/image-inputs.service';
 import { UploadAdmissionService } from '../common/uploads/upload-admission.service';
 import { validateDto } from '../common/validation';
 import {
@@ -24,18 +24,28 @@ import {
   QUALITY_TIERS,
   RemovalOptionsDto,
   SCALE_DOC,
+  SIZE_DOC,
   TestModeQueryDto,
   toStoredOptions,
 } from './dto/removal-options.dto';
 import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
-import { outputSizeHeaders, toBatchDto, toJobDto } from './removal-query.service';
+import { preferredImageFormat } from './image-response';
+import { outputSizeHeaders, RemovalQueryService, toBatchDto, toJobDto } from './removal-query.service';
 import { RemovalWaiterService, isSettled } from './removal-waiter.service';
+
+/** The three ways to send the image of POST /remove: exactly one. */
+const IMAGE_FIELDS = {
+  image: { type: 'string', format: 'binary', description: 'The image file' },
+  imageUrl: { type: 'string', format: 'uri', description: 'Or: a public http(s) URL to fetch the image from (same size limits, 3 redirects at most)' },
+  imageBase64: { type: 'string', description: 'Or: the image as base64 or a data: URL' },
+};
 
 /** The multipart part holding the background image (one per request; a batch applies it to every item). */
 const BG_IMAGE_FIELD = 'bgImage';
 
 const OPTION_FIELDS = {
   tier: { type: 'string', enum: [...QUALITY_TIERS] },
+  size: { type: 'string', enum: [...OUTPUT_SIZES], default: 'full', description: SIZE_DOC },
   format: { type: 'string', enum: [...OUTPUT_FORMATS], default: 'png', description: '`jpg`/`jpeg`: flattened, needs `bgColor` or `bgImage`' },
   bgColor: { type: 'string', example: '#ffffff' },
   [BG_IMAGE_FIELD]: {
@@ -59,27 +69,41 @@ export class RemovalController {
   constructor(
     private readonly removal: RemovalService,
     private readonly waiter: RemovalWaiterService,
-    private readonly uploads: MultipartUploadService,
+    private readonly inputs: ImageInputsService,
+    private readonly query: RemovalQueryService,
+    private readonly storage: StorageService,
     private readonly admission: UploadAdmissionService,
     private readonly idempotency: IdempotencyService,
     private readonly credits: CreditsService,
   ) {}
 
-  @ApiErrorCodes(...IMAGE_UPLOAD_ERRORS, ...PAID_ERRORS, 'SERVER_BUSY')
+  @ApiErrorCodes(...IMAGE_INPUT_ERRORS, ...PAID_ERRORS, 'SERVER_BUSY')
   @ApiSuccessHeaders('X-Credits-Charged', 'X-Credits-Remaining', 'X-Width', 'X-Height', 'Location', 'Idempotent-Replayed')
   @Post('remove')
   @ApiOperation({
     summary: 'Remove the background of one image',
     description:
-      'Validates the image by content (415/413/422 before anything is charged), charges the tier price (or uses the ' +
-      'subscription quota), queues the job and waits up to `Prefer: wait=N` seconds: 200 with the finished job, else ' +
-      '202 with the job and a Location to poll. `?test=true`: free, watermarked, low-resolution.',
+      'The image comes as the `image` file part, an `imageUrl` (fetched from a public address, same limits) or an ' +
+      '`imageBase64` (or data: URL): exactly one. Validates it by content (415/413/422 before anything is charged), ' +
+      'charges the tier price for the `size` (or uses the subscription quota), queues the job and waits up to ' +
+      '`Prefer: wait=N` seconds: 200 with the finished job, else 202 with the job and a Location to poll. With ' +
+      '`Accept: image/png` or `image/webp` a job finished within the wait answers the image bytes instead (its format ' +
+      'unless `format` is given; a failed job still answers its JSON). `?test=true`: free, watermarked, low-resolution.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['image', 'tier'], properties: { image: { type: 'string', format: 'binary' }, ...OPTION_FIELDS } } })
+  @ApiBody({ schema: { type: 'object', required: ['tier'], properties: { ...IMAGE_FIELDS, ...OPTION_FIELDS } } })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N seconds (capped)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiOkResponse({ type: RemovalJobDto, description: 'Finished within the wait' })
+  @ApiHeader({ name: 'Accept', required: false, description: '`image/png` or `image/webp` (ranked above JSON): answer the image bytes' })
+  @ApiExtraModels(RemovalJobDto)
+  @ApiOkResponse({
+    description: 'Finished within the wait: the job (JSON), or the image bytes when Accept asks for them',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(RemovalJobDto) } },
+      'image/png': { schema: { type: 'string', format: 'binary' } },
+      'image/webp': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   @ApiAcceptedResponse({ type: RemovalJobDto, description: 'Still running: poll the Location' })
   async remove(
     @CurrentUser() user: AuthUser,
@@ -88,26 +112,27 @@ export class RemovalController {
     @Query() query: TestModeQueryDto,
     @Headers('prefer') prefer?: string,
     @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('accept') accept?: string,
   ): Promise<unknown> {
     const key = this.idempotency.parseKey(idempotencyKey);
+    const imageFormat = preferredImageFormat(accept);
     const permit = await this.admission.acquire();
+    let response: StoredResponse & { replayed: boolean };
     try {
-      const parsed = await this.uploads.bufferFiles(request, ['image', BG_IMAGE_FIELD]);
-      const file = parsed.files.find((f) => f.field === 'image');
-      const bgImage = parsed.files.find((f) => f.field === BG_IMAGE_FIELD);
-      if (!file) {
-        throw new DomainError('VALIDATION_FAILED', 'Send exactly one file in the `image` field', { fields: [{ field: 'image', errors: ['exactly one image is required'] }] });
-      }
-      const dto = await validateDto(RemovalOptionsDto, parsed.fields);
+      const parsed = await this.inputs.readOne(request, 'image', [BG_IMAGE_FIELD]);
+      const bgImage = parsed.extras[0];
       const background = { hasBgImage: bgImage !== undefined };
-      assertOutputOptions(dto, background);
+      const dto = await validateDto(RemovalOptionsDto, parsed.fields);
       const testMode = query.test === true;
-      const response = await this.idempotency.run(
-        { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}` },
+      const effective = Object.assign(new RemovalOptionsDto(), dto, { format: dto.format ?? imageFormat });
+      assertOutputOptions(effective, background);
+      const options = toStoredOptions(effective, background);
+      response = await this.idempotency.run(
+        { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}:${options.format}` },
         async (): Promise<StoredResponse> => {
           const { job, payment } = await this.removal.createSingle(
-            { userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto, background), testMode },
-            file,
+            { userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options, testMode },
+            parsed.images[0]!,
             bgImage,
           );
           permit.release(); // accepted: waiting for the result must not hold an admission slot
@@ -125,19 +150,34 @@ export class RemovalController {
           };
         },
       );
-      return send(reply, response);
     } finally {
       permit.release();
     }
+    if (imageFormat && (response.body as RemovalJobDto).status === 'SUCCEEDED') return this.sendImage(reply, user.id, response);
+    return send(reply, response);
   }
 
-  @ApiErrorCodes(...IMAGE_UPLOAD_ERRORS, ...PAID_ERRORS, 'SERVER_BUSY')
+  /**
+   * `Accept: image/*` and the job succeeded within the wait: the cut-out's bytes (remove.bg style), with the same
+   * headers. Read by id after the idempotency layer, so a replay answers the same bytes.
+   */
+  private async sendImage(reply: FastifyReply, userId: string, response: StoredResponse & { replayed: boolean }): Promise<unknown> {
+    const job = await this.query.findJob(userId, (response.body as RemovalJobDto).id);
+    if (!job.outputKey) return send(reply, response); // expired by retention since: the JSON says so
+    const image = await this.storage.openReadStream('public', job.outputKey);
+    void reply.status(200).headers(response.headers).header('x-job-id', job.id).header('vary', 'Accept');
+    if (response.replayed) void reply.header('idempotent-replayed', 'true');
+    return new StreamableFile(image, { type: contentTypeForKey(job.outputKey) });
+  }
+
+  @ApiErrorCodes(...IMAGE_INPUT_ERRORS, ...PAID_ERRORS, 'SERVER_BUSY')
   @ApiSuccessHeaders('X-Credits-Charged', 'X-Credits-Remaining', 'Location', 'Idempotent-Replayed')
   @Post('batch')
   @ApiOperation({
     summary: 'Remove the backgrounds of many images (one discounted charge)',
     description:
-      'Every file is validated first; one bad file → 4xx naming it and nothing is charged. Then one charge at the volume ' +
+      'Images come as `images` file parts and/or repeated `imageUrl` / `imageBase64` fields, kept in the order sent. ' +
+      'Every image is validated first; one bad image → 4xx naming it and nothing is charged. Then one charge at the volume ' +
       'discount, one job per image, 202 with the batch. Poll GET /batch/:id, stream GET /batch/:id/events, or pass a ' +
       '`webhookUrl`. One `bgImage` part applies to every image.',
   })
@@ -146,7 +186,13 @@ export class RemovalController {
     schema: {
       type: 'object',
       required: ['images', 'tier'],
-      properties: { images: { type: 'array', items: { type: 'string', format: 'binary' } }, ...OPTION_FIELDS, webhookUrl: { type: 'string', format: 'uri' } },
+      properties: {
+        images: { type: 'array', items: { type: 'string', format: 'binary' } },
+        imageUrl: { type: 'array', items: { type: 'string', format: 'uri' }, description: 'Images to fetch (repeat the field)' },
+        imageBase64: { type: 'array', items: { type: 'string' }, description: 'Base64 images (repeat the field)' },
+        ...OPTION_FIELDS,
+        webhookUrl: { type: 'string', format: 'uri' },
+      },
     },
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -169,13 +215,11 @@ export class RemovalController {
 
   private async acceptBatch(user: AuthUser, request: FastifyRequest, reply: FastifyReply, testMode: boolean, key: string | undefined): Promise<unknown> {
     const uploadPrefix = storageLayout.removal.uploadsPrefix(user.id, randomUUID());
-    const parsed = await this.uploads.storeFiles(request, ['images', 'images[]', BG_IMAGE_FIELD], uploadPrefix);
-    const images = parsed.files.filter((f) => f.field !== BG_IMAGE_FIELD);
-    const backgrounds = parsed.files.filter((f) => f.field === BG_IMAGE_FIELD);
-    const background = { hasBgImage: backgrounds.length > 0 };
+    const parsed = await this.inputs.storeMany(request, ['images', 'images[]'], uploadPrefix, [BG_IMAGE_FIELD]);
+    const background = { hasBgImage: parsed.extras.length > 0 };
     let dto: BatchOptionsDto;
     try {
-      if (backgrounds.length > 1) {
+      if (parsed.extras.length > 1) {
         throw new DomainError('VALIDATION_FAILED', 'Send at most 1 file in bgImage (it applies to every image)', {
           fields: [{ field: BG_IMAGE_FIELD, errors: ['too many files'] }],
         });
@@ -190,10 +234,10 @@ export class RemovalController {
       { userId: user.id, key, method: 'POST', path: 'background-remover/batch', requestHash: `${parsed.requestHash}:${testMode}` },
       async (): Promise<StoredResponse> => {
         const { batch, payment } = await this.removal.createBatch(
-          { userId: user.id, tier: dto.tier as QualityTier, options: toStoredOptions(dto, background), testMode, webhookUrl: dto.webhookUrl },
-          images,
+          { userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options: toStoredOptions(dto, background), testMode, webhookUrl: dto.webhookUrl },
+          parsed.images,
           uploadPrefix,
-          backgrounds[0],
+          parsed.extras[0],
         );
         return {
           status: 202,

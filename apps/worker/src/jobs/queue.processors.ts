@@ -3,7 +3,9 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, WorkerOptions } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { DEFAULT_JOB_OPTIONS, paidJobBackoffMs, QueueName } from '@app/jobs';
+import { LumikuMetrics } from '@app/metrics';
 import { JobHandlerRegistry } from './job-handler.registry';
+import { completedOutcome, thrownOutcome } from './job-outcome';
 
 /** Consumes one queue and hands each job to its registered handler. */
 @Injectable() // emits the constructor metadata the concrete subclasses inherit
@@ -11,6 +13,7 @@ abstract class QueueConsumer extends WorkerHost implements OnApplicationBootstra
   constructor(
     private readonly registry: JobHandlerRegistry,
     private readonly config: AppConfig,
+    private readonly metrics: LumikuMetrics,
   ) {
     super();
   }
@@ -23,8 +26,17 @@ abstract class QueueConsumer extends WorkerHost implements OnApplicationBootstra
     this.worker.on('error', (err: Error) => logger.warn({ err: err.message }, 'worker connection error'));
   }
 
-  process(job: Job): Promise<unknown> {
-    return this.registry.dispatch(job);
+  /** Runs the job's handler and records how long the run took and how it ended (lumiku_job_duration_seconds). */
+  async process(job: Job): Promise<unknown> {
+    const stop = this.metrics.jobDuration.startTimer({ queue: job.queueName, job: job.name });
+    try {
+      const result = await this.registry.dispatch(job);
+      stop({ outcome: completedOutcome(result) });
+      return result;
+    } catch (err) {
+      stop({ outcome: thrownOutcome(job, err) });
+      throw err;
+    }
   }
 }
 

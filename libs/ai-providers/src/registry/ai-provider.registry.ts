@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { LumikuMetrics } from '@app/metrics';
 import {
   AvailabilityCheck,
+  BackgroundRemovalRequest,
   BackgroundRemover,
   CatalogModel,
+  ImageGenerationRequest,
   ImageGenerator,
   ModelAvailability,
   ModelCapability,
@@ -14,6 +17,7 @@ import { EmbeddedBackgroundRemover } from '../providers/embedded/background/embe
 import { HuggingFaceBackgroundRemover } from '../providers/huggingface/hf-background-remover';
 import { HuggingFaceImageGenerator } from '../providers/huggingface/hf-image-generator';
 import { OnnxBackgroundRemover } from '../providers/onnx/onnx-background-remover';
+import { measureProviderCall, withMeasuredMethod } from './measured-provider';
 import { capabilityOf } from './model-capability';
 import { ProviderMap } from './provider-map';
 
@@ -42,6 +46,7 @@ export class AiProviderRegistry {
     private readonly onnxRemover: OnnxBackgroundRemover,
     embeddedRemover: EmbeddedBackgroundRemover,
     embeddedGenerator: EmbeddedAvatarGenerator,
+    @Optional() private readonly metrics?: LumikuMetrics,
   ) {
     this.map = ProviderMap.parse(config.AI_PROVIDER_MAP, config.NODE_ENV);
     this.providers = new Map<string, ProviderCapabilities>([
@@ -62,14 +67,24 @@ export class AiProviderRegistry {
     return this.map.resolve(model.provider);
   }
 
+  /** The remover that serves this model here; its calls are measured (provider latency and errors). */
   backgroundRemover(model: CatalogModel): { providerId: string; remover: BackgroundRemover } {
     const { providerId, instance } = this.lookup(model, 'background-removal');
-    return { providerId, remover: instance };
+    const labels = { provider: providerId, model: model.modelKey };
+    const remover = withMeasuredMethod(instance, 'removeBackground', (request: BackgroundRemovalRequest) =>
+      measureProviderCall(this.metrics, labels, () => instance.removeBackground(request)),
+    );
+    return { providerId, remover };
   }
 
+  /** The generator that serves this model here; its calls are measured (provider latency and errors). */
   imageGenerator(model: CatalogModel): { providerId: string; generator: ImageGenerator } {
     const { providerId, instance } = this.lookup(model, 'image-generation');
-    return { providerId, generator: instance };
+    const labels = { provider: providerId, model: model.modelKey };
+    const generator = withMeasuredMethod(instance, 'generate', (request: ImageGenerationRequest) =>
+      measureProviderCall(this.metrics, labels, () => instance.generate(request)),
+    );
+    return { providerId, generator };
   }
 
   /** Whether the model can be served here and by whom. Never calls the provider over the network. */

@@ -5,12 +5,13 @@ import { AppConfig } from '@app/config';
 import { CreditReference, CreditsService } from '@app/credits';
 import { ImageInfo, ImagesService } from '@app/images';
 import { BATCH_UPLOAD_ORDER, JobName, JobProducer, StoredRemovalOptions } from '@app/jobs';
-import { AiModel, BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
+import { BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalCatalogService } from '../catalog/removal-catalog.service';
 import { RemovalRefundService } from '../jobs/removal-refund.service';
 import { paymentSources } from '../pricing/payment-policy';
-import { quotePrice, splitEvenly } from '../pricing/pricing';
+import { OutputSize, ResolvedOutputSize, resolveOutputSize, unitPriceFor } from '../pricing/output-size';
+import { quoteItems, splitByWeight } from '../pricing/pricing';
 import { SubscriptionQuotaService } from '../subscriptions/subscription-quota.service';
 import { SubscriptionService } from '../subscriptions/subscription.service';
 import { StoredImage, TestModeAllowance, UploadedImage } from './removal-inputs';
@@ -19,7 +20,9 @@ import { removalCreditReference } from '../credit-references';
 export interface RemovalRequest {
   userId: string;
   tier: QualityTier;
-  options: StoredRemovalOptions;
+  /** Requested output size; `auto` is resolved per image from its dimensions. */
+  size: OutputSize;
+  options: Omit<StoredRemovalOptions, 'outputSize'>;
   testMode: boolean;
 }
 
@@ -64,6 +67,7 @@ export class RemovalService {
     const model = await this.catalog.modelForTier(req.tier);
     await this.takeTestAllowance(req, 1);
     const jobId = randomUUID();
+    const outputSize = resolveOutputSize(req.size, info.width, info.height);
     const inputKey = storageLayout.removal.input(req.userId, jobId, EXTENSION[info.format]);
     const bgImageKey = bgInfo ? storageLayout.removal.background(req.userId, jobId, EXTENSION[bgInfo.format]) : null;
     await this.storage.put('private', inputKey, file.data, { contentType: `image/${info.format}` });
@@ -77,7 +81,7 @@ export class RemovalService {
     let created: { job: BackgroundRemovalJob; payment: Payment };
     try {
       created = await this.prisma.$transaction(async (tx) => {
-        const payment = await this.pay(tx, req, model, 1, removalCreditReference.job(jobId, `Background removal (${req.tier})`));
+        const payment = await this.pay(tx, req, [unitPriceFor(model, outputSize)], removalCreditReference.job(jobId, `Background removal (${req.tier}, ${outputSize})`));
         const job = await tx.backgroundRemovalJob.create({
           data: {
             id: jobId,
@@ -86,7 +90,7 @@ export class RemovalService {
             modelKey: model.modelKey,
             paidWith: payment.paidWith,
             creditCharged: payment.total,
-            options: req.options as unknown as Prisma.InputJsonValue,
+            options: storedOptions(req, outputSize),
             inputKey,
             bgImageKey,
             originalFilename: safeFilename(file.filename),
@@ -148,10 +152,12 @@ export class RemovalService {
       const model = await this.catalog.modelForTier(req.tier);
       await this.takeTestAllowance(req, uploads.length);
       const batchId = randomUUID();
-      const quote = quotePrice(model.creditCost, uploads.length);
+      const sizes = inspected.map((info) => resolveOutputSize(req.size, info.width, info.height));
+      const unitPrices = sizes.map((size) => unitPriceFor(model, size));
+      const quote = quoteItems(unitPrices);
 
       const created = await this.prisma.$transaction(async (tx) => {
-        const payment = await this.pay(tx, req, model, uploads.length, removalCreditReference.batch(batchId, `Background removal batch of ${uploads.length} (${req.tier})`));
+        const payment = await this.pay(tx, req, unitPrices, removalCreditReference.batch(batchId, `Background removal batch of ${uploads.length} (${req.tier}, ${req.size})`));
         const batch = await tx.backgroundRemovalBatch.create({
           data: {
             id: batchId,
@@ -159,17 +165,17 @@ export class RemovalService {
             tier: req.tier,
             modelKey: model.modelKey,
             totalItems: uploads.length,
-            unitPrice: model.creditCost,
+            unitPrice: quote.unitPrice,
             discountPct: payment.paidWith === 'CREDITS' ? quote.discountPct : 0,
             creditCharged: payment.total,
             paidWith: payment.paidWith,
-            options: req.options as unknown as Prisma.InputJsonValue,
+            options: storedOptions(req, req.size === 'auto' ? undefined : req.size),
             webhookUrl: req.webhookUrl ?? null,
             testMode: req.testMode,
             expiresAt: this.expiry(),
           },
         });
-        const shares = splitEvenly(payment.total, uploads.length);
+        const shares = splitByWeight(payment.total, unitPrices);
         await tx.backgroundRemovalJob.createMany({
           data: uploads.map((upload, i) => ({
             userId: req.userId,
@@ -179,7 +185,7 @@ export class RemovalService {
             modelKey: model.modelKey,
             paidWith: payment.paidWith,
             creditCharged: shares[i]!,
-            options: req.options as unknown as Prisma.InputJsonValue,
+            options: storedOptions(req, sizes[i]!),
             inputKey: upload.key,
             bgImageKey: background?.key ?? null,
             originalFilename: safeFilename(upload.filename),
@@ -219,13 +225,8 @@ export class RemovalService {
   }
 
   /** Subscription quota first (if it covers the tier and has room for all), else credits; test mode is free. */
-  private async pay(
-    tx: Prisma.TransactionClient,
-    req: RemovalRequest,
-    model: AiModel,
-    count: number,
-    reference: CreditReference,
-  ): Promise<Payment> {
+  private async pay(tx: Prisma.TransactionClient, req: RemovalRequest, unitPrices: number[], reference: CreditReference): Promise<Payment> {
+    const count = unitPrices.length;
     const sub = req.testMode ? null : await this.subscriptions.active(req.userId, tx);
     for (const source of paymentSources(req, sub)) {
       if (source === 'TEST') return { paidWith: 'TEST', total: 0, balance: null };
@@ -233,7 +234,7 @@ export class RemovalService {
         return { paidWith: 'SUBSCRIPTION', total: 0, balance: null };
       }
     }
-    const { total } = quotePrice(model.creditCost, count);
+    const { total } = quoteItems(unitPrices);
     const charged = await this.credits.charge(req.userId, total, reference, tx);
     return { paidWith: 'CREDITS', total, balance: charged.balance };
   }
@@ -276,6 +277,11 @@ export class RemovalService {
   private expiry(): Date {
     return new Date(Date.now() + this.config.RETENTION_DAYS * 24 * 3600_000);
   }
+}
+
+function storedOptions(req: RemovalRequest, outputSize: ResolvedOutputSize | undefined): Prisma.InputJsonValue {
+  const stored: StoredRemovalOptions = { ...req.options, ...(outputSize ? { outputSize } : {}) };
+  return stored as unknown as Prisma.InputJsonValue;
 }
 
 /** Keeps a display name only: no path, no control characters, bounded length. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discountPctFor, quotePrice, splitEvenly, VOLUME_DISCOUNTS } from './pricing';
+import { discountPctFor, quoteItems, quotePrice, splitByWeight, splitEvenly, VOLUME_DISCOUNTS } from './pricing';
 
 describe('pricing', () => {
   it('picks the highest bracket reached', () => {
@@ -37,5 +37,19 @@ describe('pricing', () => {
       expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
       expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('quotes mixed prices with the discount by image count on the sum, and agrees with quotePrice when uniform', () => {
+    expect(quoteItems([8, 2, 8])).toEqual({ unitPrice: 8, imageCount: 3, subtotal: 18, discountPct: 0, discount: 0, total: 18 });
+    expect(quoteItems([...Array<number>(5).fill(8), ...Array<number>(5).fill(2)])).toMatchObject({ subtotal: 50, discountPct: 5, discount: 2, total: 48 });
+    for (const [unit, count] of [[3, 1], [8, 10], [25, 100]] as const) expect(quoteItems(Array<number>(count).fill(unit))).toEqual(quotePrice(unit, count));
+    expect(() => quoteItems([])).toThrow(RangeError);
+  });
+
+  it('splits by weight: proportional, exact, and even when all weights are zero', () => {
+    expect(splitByWeight(48, [8, 8, 8, 8, 8, 2, 2, 2, 2, 2]).reduce((a, b) => a + b, 0)).toBe(48);
+    expect(splitByWeight(10, [8, 2])).toEqual([8, 2]);
+    expect(splitByWeight(3, [0, 0, 0])).toEqual([1, 1, 1]);
+    expect(splitByWeight(29, Array<number>(10).fill(3))).toEqual(splitEvenly(29, 10));
   });
 });

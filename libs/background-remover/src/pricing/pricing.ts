@@ -28,13 +28,25 @@ export function discountPctFor(imageCount: number): number {
 }
 
 export function quotePrice(unitPrice: number, imageCount: number): PriceQuote {
-  if (!Number.isInteger(unitPrice) || unitPrice < 0) throw new RangeError('unitPrice must be a non-negative integer');
   if (!Number.isInteger(imageCount) || imageCount < 1) throw new RangeError('imageCount must be a positive integer');
-  const subtotal = unitPrice * imageCount;
+  return { ...quoteItems(Array<number>(imageCount).fill(unitPrice)), unitPrice };
+}
+
+/**
+ * One quote for images that may cost differently (a batch with `size=auto` mixes preview and full prices): the
+ * volume discount goes by the number of images and applies to the sum. `unitPrice` is the highest item price.
+ */
+export function quoteItems(unitPrices: readonly number[]): PriceQuote {
+  if (unitPrices.length < 1) throw new RangeError('at least one image is required');
+  for (const price of unitPrices) {
+    if (!Number.isInteger(price) || price < 0) throw new RangeError('unit prices must be non-negative integers');
+  }
+  const imageCount = unitPrices.length;
+  const subtotal = unitPrices.reduce((a, b) => a + b, 0);
   const discountPct = discountPctFor(imageCount);
   // Discount rounds down: the customer never pays more than the advertised percentage off.
   const discount = Math.floor((subtotal * discountPct) / 100);
-  return { unitPrice, imageCount, subtotal, discountPct, discount, total: subtotal - discount };
+  return { unitPrice: Math.max(...unitPrices), imageCount, subtotal, discountPct, discount, total: subtotal - discount };
 }
 
 /**
@@ -42,9 +54,23 @@ export function quotePrice(unitPrice: number, imageCount: number): PriceQuote {
  * each batch item's refundable share.
  */
 export function splitEvenly(total: number, count: number): number[] {
+  return splitByWeight(total, Array<number>(count).fill(1));
+}
+
+/**
+ * Splits a total into whole-credit shares proportional to `weights` (each item's list price) that sum exactly to
+ * the total: a batch item's refundable share when items cost differently. All-zero weights split evenly.
+ */
+export function splitByWeight(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const w = sum > 0 ? weights : weights.map(() => 1);
+  const weightTotal = sum > 0 ? sum : weights.length;
   const shares: number[] = [];
-  for (let i = 0; i < count; i++) {
-    shares.push(Math.floor((total * (i + 1)) / count) - Math.floor((total * i) / count));
+  let before = 0;
+  for (const weight of w) {
+    const upTo = before + weight;
+    shares.push(Math.floor((total * upTo) / weightTotal) - Math.floor((total * before) / weightTotal));
+    before = upTo;
   }
   return shares;
 }

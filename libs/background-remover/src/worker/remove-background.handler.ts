@@ -8,6 +8,7 @@ import { JobHandler, JobName, JobPayloads, OPEN_JOB_STATUSES, StoredRemovalOptio
 import { PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalSettlementService } from '../jobs/removal-settlement.service';
+import { previewMaxSide } from '../pricing/output-size';
 
 /** One image: input → provider mask → cut-out with the requested options → output + thumbnail in public storage. */
 @Injectable()
@@ -43,12 +44,13 @@ export class RemoveBackgroundHandler {
       const catalogModel = toCatalogModel(model);
       const { providerId, remover } = this.providers.backgroundRemover(catalogModel);
       const input = await this.storage.get('private', row.inputKey);
-      // Test mode is free: the provider gets a small input, so a free call never costs a full-size inference.
-      const oriented = await this.images.normalize(input, { maxSide: row.testMode ? this.config.TEST_MODE_MAX_SIDE : undefined });
+      const options = row.options as unknown as StoredRemovalOptions;
+      // Test mode is free and a preview is cheap: the provider gets the small input, never a full-size inference.
+      const inputSide = smallest(row.testMode ? this.config.TEST_MODE_MAX_SIDE : undefined, options.outputSize === 'preview' ? previewMaxSide(row.width, row.height) : undefined);
+      const oriented = await this.images.normalize(input, { maxSide: inputSide });
       const mask = await remover.removeBackground({ image: oriented.data, model: catalogModel });
       const cutout = await this.images.applyAlphaMask(oriented.data, mask);
-      const options = row.options as unknown as StoredRemovalOptions;
-      const maxSide = row.testMode ? this.config.TEST_MODE_MAX_SIDE : (model.maxResolution ?? undefined);
+      const maxSide = smallest(inputSide, model.maxResolution ?? undefined);
       const bgImage = row.bgImageKey && !options.maskOnly ? { bytes: await this.storage.get('private', row.bgImageKey), fit: options.bgImageFit ?? 'cover' } : undefined;
       const output = await this.images.composeOutput(cutout.data, cutout.width, cutout.height, {
         ...options,
@@ -78,4 +80,9 @@ export class RemoveBackgroundHandler {
       return 'failed';
     }
   }
+}
+
+function smallest(...sides: (number | undefined)[]): number | undefined {
+  const given = sides.filter((s): s is number => s !== undefined);
+  return given.length ? Math.min(...given) : undefined;
 }

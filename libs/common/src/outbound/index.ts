@@ -1,2 +1,3 @@
 export * from './address-policy';
 export * from './outbound-request';
+export * from './fetch-remote-file';

@@ -85,6 +85,17 @@ export interface PinnedRequest {
   discardBody?: boolean;
 }
 
+/** Why an outbound exchange failed before a complete response arrived. */
+export class OutboundRequestError extends Error {
+  constructor(
+    readonly reason: 'timeout' | 'too_large' | 'network',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OutboundRequestError';
+  }
+}
+
 export interface PinnedResponse {
   status: number;
   headers: IncomingHttpHeaders;
@@ -122,7 +133,7 @@ export function fetchPinned(target: OutboundTarget, init: PinnedRequest): Promis
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
-            reject(new Error(`response body larger than ${maxBytes} bytes`));
+            reject(new OutboundRequestError('too_large', `response body larger than ${maxBytes} bytes`));
             return res.destroy(); // a later 'end' cannot resolve: the promise is already settled
           }
           chunks.push(chunk);
@@ -135,7 +146,11 @@ export function fetchPinned(target: OutboundTarget, init: PinnedRequest): Promis
     req.end(init.body);
 
     function fail(err: Error): void {
-      reject(signal.aborted ? new Error(`no complete response within ${init.timeoutMs} ms`) : err);
+      reject(
+        signal.aborted
+          ? new OutboundRequestError('timeout', `no complete response within ${init.timeoutMs} ms`)
+          : new OutboundRequestError('network', err.message),
+      );
     }
   });
 }

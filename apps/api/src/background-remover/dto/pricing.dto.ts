@@ -1,14 +1,16 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, Max, Min } from 'class-validator';
-import { QUALITY_TIERS, QualityTierName } from './removal-options.dto';
+import { IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { OUTPUT_SIZES, OutputSize } from '@app/background-remover';
+import { QUALITY_TIERS, QualityTierName, SIZE_DOC } from './removal-options.dto';
 import { QUALITY_TIER_DOC } from '../../common/tier-docs';
 
 export class TierPriceDto {
   @ApiProperty({ enum: QUALITY_TIERS, description: QUALITY_TIER_DOC }) tier!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty({ description: 'Credits per image' }) credits!: number;
+  @ApiProperty({ description: 'Credits per image at `size=full`' }) credits!: number;
+  @ApiProperty({ description: 'Credits per image at `size=preview` (≤ 0.25 MP)' }) previewCredits!: number;
   @ApiProperty({ description: 'Model serving this tier' }) model!: string;
   @ApiProperty({ nullable: true, type: Number, description: 'Longest output side in pixels' }) maxResolution!: number | null;
   @ApiProperty() edgeRefinement!: boolean;
@@ -45,10 +47,32 @@ export class CalculatePriceDto {
   @Min(1)
   @Max(10_000)
   imageCount!: number;
+
+  @ApiPropertyOptional({ enum: OUTPUT_SIZES, default: 'full', description: SIZE_DOC })
+  @IsOptional()
+  @IsIn(OUTPUT_SIZES)
+  size?: OutputSize;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100_000, description: 'Image width in pixels: required with `size=auto`' })
+  @ValidateIf((o: CalculatePriceDto) => o.size === 'auto' || o.width !== undefined)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  width?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100_000, description: 'Image height in pixels: required with `size=auto`' })
+  @ValidateIf((o: CalculatePriceDto) => o.size === 'auto' || o.height !== undefined)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  height?: number;
 }
 
 export class PriceQuoteDto {
   @ApiProperty({ description: QUALITY_TIER_DOC }) tier!: string;
+  @ApiProperty({ enum: ['preview', 'full'], description: 'The size charged (`auto` resolved from width × height)' }) size!: string;
   @ApiProperty() imageCount!: number;
   @ApiProperty() unitPrice!: number;
   @ApiProperty() subtotal!: number;

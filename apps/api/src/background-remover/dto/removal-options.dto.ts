@@ -1,6 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { OUTPUT_SIZES, OutputSize } from '@app/background-remover';
 import { DomainError } from '@app/common';
 import { CROP_MARGIN_MAX_PERCENT, CROP_MARGIN_MAX_PX, parseCropMargin, parsePosition, parseScale } from '@app/images';
 import type { StoredRemovalOptions } from '@app/jobs';
@@ -8,6 +9,10 @@ import { QUALITY_TIER_DOC } from '../../common/tier-docs';
 
 export const QUALITY_TIERS = ['basic', 'standard', 'professional', 'industry'] as const;
 export type QualityTierName = (typeof QUALITY_TIERS)[number];
+
+export const SIZE_DOC =
+  '`preview`: at most 0.25 megapixels, at the tier\'s preview price. `full`: original resolution (up to the tier\'s ' +
+  'maximum), at the full price. `auto`: full resolution, charged as a preview when the image is no larger than 0.25 MP.';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === false ? false : value);
 
@@ -44,6 +49,11 @@ export class RemovalOptionsDto {
   @ApiProperty({ enum: QUALITY_TIERS, description: QUALITY_TIER_DOC })
   @IsIn(QUALITY_TIERS)
   tier!: QualityTierName;
+
+  @ApiPropertyOptional({ enum: OUTPUT_SIZES, default: 'full', description: SIZE_DOC })
+  @IsOptional()
+  @IsIn(OUTPUT_SIZES)
+  size?: OutputSize;
 
   @ApiPropertyOptional({ enum: OUTPUT_FORMATS, default: 'png', description: '`jpg` (alias `jpeg`) has no alpha: it needs `bgColor` or `bgImage`' })
   @IsOptional()
@@ -129,7 +139,7 @@ export function assertOutputOptions(dto: RemovalOptionsDto, background: { hasBgI
   if (fields.length) throw new DomainError('VALIDATION_FAILED', fields.map((f) => f.errors[0]).join('; '), { fields });
 }
 
-export function toStoredOptions(dto: RemovalOptionsDto, background: { hasBgImage: boolean } = { hasBgImage: false }): StoredRemovalOptions {
+export function toStoredOptions(dto: RemovalOptionsDto, background: { hasBgImage: boolean } = { hasBgImage: false }): Omit<StoredRemovalOptions, 'outputSize'> {
   const margin = dto.cropMargin?.trim();
   return {
     format: dto.format ?? 'png',

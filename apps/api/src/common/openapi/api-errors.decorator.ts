@@ -31,6 +31,9 @@ export const IMAGE_UPLOAD_ERRORS: ErrorCode[] = [
   'UNDECODABLE_IMAGE',
 ];
 
+/** Images given as `imageUrl` (fetched under the outbound policy) or `imageBase64`, besides file parts. */
+export const IMAGE_INPUT_ERRORS: ErrorCode[] = [...IMAGE_UPLOAD_ERRORS, 'IMAGE_FETCH_FAILED'];
+
 /** Paid requests: credits, idempotency keys, the catalogue and the queue. */
 export const PAID_ERRORS: ErrorCode[] = [
   'INSUFFICIENT_CREDITS',

@@ -31,6 +31,7 @@ const EXAMPLE_MESSAGES: Record<ErrorCode, string> = {
   UNSUPPORTED_MEDIA_TYPE: 'Send the image as multipart/form-data',
   UNSUPPORTED_IMAGE: 'Only JPEG, PNG and WebP images are accepted',
   UNDECODABLE_IMAGE: 'The image could not be decoded (truncated or corrupt)',
+  IMAGE_FETCH_FAILED: 'Could not fetch imageUrl: the server answered HTTP 404',
   RATE_LIMITED: 'Too many requests; retry after the time in Retry-After',
   INTERNAL_ERROR: 'An unexpected error occurred; quote the requestId when reporting it',
   PROVIDER_ERROR: 'The AI provider refused the input (HTTP 400)',

@@ -25,6 +25,18 @@ export interface StoredUpload extends UploadedFile {
   key: string;
 }
 
+/**
+ * Text fields that carry an image (a URL or base64) instead of a file part. They are handed over as they arrive,
+ * with the slot they hold in upload order, and are not kept in `fields`.
+ */
+export interface InlineImageFields {
+  names: string[];
+  onValue: (field: string, value: string, slot: number) => Promise<void>;
+}
+
+/** Non-image text fields are options: small. (busboy's own limit is raised for base64 image fields.) */
+const MAX_OPTION_FIELD_BYTES = 64 * 1024;
+
 export interface ParsedMultipart<F> {
   files: F[];
   fields: Record<string, string>;
@@ -45,9 +57,9 @@ export class MultipartUploadService {
   ) {}
 
   /** For single-image endpoints: at most `maxFiles` files per field are read into memory; one more is rejected unread. */
-  async bufferFiles(request: FastifyRequest, allowedFields: string[], maxFiles = 1): Promise<ParsedMultipart<BufferedFile>> {
+  async bufferFiles(request: FastifyRequest, allowedFields: string[], maxFiles = 1, inline?: InlineImageFields): Promise<ParsedMultipart<BufferedFile>> {
     const files: BufferedFile[] = [];
-    const parsed = await this.parse(request, allowedFields, async (part, hash) => {
+    const parsed = await this.parse(request, allowedFields, inline, async (part, hash) => {
       if (files.filter((f) => f.field === part.fieldname).length >= maxFiles) {
         part.file.resume();
         throw new DomainError('VALIDATION_FAILED', `Send at most ${maxFiles} file${maxFiles === 1 ? '' : 's'} in ${part.fieldname}`, {
@@ -61,13 +73,16 @@ export class MultipartUploadService {
     return { ...parsed, files };
   }
 
-  /** Streams files to `${keyPrefix}/<index>`; on any failure removes what was written. */
-  async storeFiles(request: FastifyRequest, allowedFields: string[], keyPrefix: string): Promise<ParsedMultipart<StoredUpload>> {
-    const files: StoredUpload[] = [];
+  /**
+   * Streams files to `${keyPrefix}/<slot>`, slots numbered in part order (inline image fields take slots too);
+   * on any failure removes what was written.
+   */
+  async storeFiles(request: FastifyRequest, allowedFields: string[], keyPrefix: string, inline?: InlineImageFields): Promise<ParsedMultipart<StoredUpload & { slot: number }>> {
+    const files: (StoredUpload & { slot: number })[] = [];
     let total = 0;
     try {
-      const parsed = await this.parse(request, allowedFields, async (part, hash) => {
-        const key = `${keyPrefix}/${files.length}`;
+      const parsed = await this.parse(request, allowedFields, inline, async (part, hash, slot) => {
+        const key = `${keyPrefix}/${slot}`;
         let size = 0;
         const meter = new Transform({
           transform: (chunk: Buffer, _enc, done) => {
@@ -85,7 +100,7 @@ export class MultipartUploadService {
         const stored = this.storage.put('private', key, sink);
         await Promise.all([pipeline(part.file, meter, sink), stored]);
         if (part.file.truncated) throw fileTooLarge(this.config.UPLOAD_MAX_BYTES);
-        files.push({ field: part.fieldname, filename: part.filename, declaredMimetype: part.mimetype, size, key });
+        files.push({ field: part.fieldname, filename: part.filename, declaredMimetype: part.mimetype, size, key, slot });
       });
       return { ...parsed, files };
     } catch (err) {
@@ -97,13 +112,15 @@ export class MultipartUploadService {
   private async parse(
     request: FastifyRequest,
     allowedFields: string[],
-    onFile: (part: FilePart, hash: Hash) => Promise<void>,
+    inline: InlineImageFields | undefined,
+    onFile: (part: FilePart, hash: Hash, slot: number) => Promise<void>,
   ): Promise<{ fields: Record<string, string>; requestHash: string }> {
     if (!request.isMultipart()) {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data');
     }
     const hash = createHash('sha256');
     const fields: Record<string, string> = {};
+    let slots = 0;
     for await (const part of request.parts()) {
       try {
         assertNoNul(part.fieldname, 'multipart field name');
@@ -120,11 +137,19 @@ export class MultipartUploadService {
             fields: [{ field: part.fieldname, errors: ['unexpected file field'] }],
           });
         }
-        await onFile(part, hash);
+        await onFile(part, hash, slots++);
       } else {
         const value = typeof part.value === 'string' ? part.value : String(part.value);
-        fields[part.fieldname] = value;
         hash.update(value);
+        if (inline?.names.includes(part.fieldname)) {
+          if (part.valueTruncated) throw fileTooLarge(this.config.UPLOAD_MAX_BYTES);
+          await inline.onValue(part.fieldname, value, slots++);
+          continue;
+        }
+        if (part.valueTruncated || Buffer.byteLength(value) > MAX_OPTION_FIELD_BYTES) {
+          throw new DomainError('PAYLOAD_TOO_LARGE', `Field "${part.fieldname}" is longer than ${MAX_OPTION_FIELD_BYTES} bytes`);
+        }
+        fields[part.fieldname] = value;
       }
     }
     return { fields, requestHash: hash.digest('hex') };

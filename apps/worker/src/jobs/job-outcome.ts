@@ -1,0 +1,22 @@
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { JobOutcome } from '@app/metrics';
+
+/**
+ * A paid-job handler that gives up (settles the row FAILED and refunds) finishes normally so BullMQ does not retry,
+ * and says so in its result: `'failed'` or `{ outcome: 'failed' }`.
+ */
+function reportsFailure(result: unknown): boolean {
+  if (result === 'failed') return true;
+  return typeof result === 'object' && result !== null && (result as { outcome?: unknown }).outcome === 'failed';
+}
+
+/** What a run that returned `result` means for the metrics. */
+export function completedOutcome(result: unknown): JobOutcome {
+  return reportsFailure(result) ? 'failed' : 'succeeded';
+}
+
+/** What a run that threw means: BullMQ runs it again while attempts remain, unless the error is unrecoverable. */
+export function thrownOutcome(job: Pick<Job, 'attemptsMade' | 'opts'>, err: unknown): JobOutcome {
+  const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+  return attemptsLeft && !(err instanceof UnrecoverableError) ? 'retried' : 'failed';
+}
