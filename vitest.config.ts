@@ -19,6 +19,18 @@ export default defineConfig({
         test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'] },
       },
       {
+        // Services on a real PostgreSQL, no HTTP, no Redis: each spec file copies a migrated template database
+        // (CREATE DATABASE … TEMPLATE) into one of its own, so files are isolated and may run side by side.
+        extends: true,
+        resolve: { alias },
+        test: {
+          name: 'medium',
+          include: ['test/medium/**/*.spec.ts'],
+          globalSetup: ['test/medium/global-setup.ts'],
+          fileParallelism: true,
+        },
+      },
+      {
         extends: true,
         resolve: { alias },
         test: {

@@ -8,6 +8,7 @@ import { createTestApi } from './support/app';
 import { expectError, registerUser } from './support/http';
 import { productPhoto } from './support/images';
 import { multipart } from './support/multipart';
+import { waitFor } from './support/wait';
 
 /**
  * Limits that protect the service from cheap abuse, on the real PostgreSQL and Redis: the daily allowance of free
@@ -62,11 +63,11 @@ describe('abuse limits', () => {
     expect(((await second.json()) as { code: string }).code).toBe('RATE_LIMITED');
 
     first.close();
-    await waitUntil(async () => {
+    await waitFor('a freed stream slot to admit a new stream', async () => {
       const again = await openStream(path, user.auth.authorization);
       again.close();
       return again.response.statusCode === 200;
-    });
+    }, 10_000, 100);
   });
 
   function openStream(path: string, authorization: string): Promise<{ response: IncomingMessage; close: () => void }> {
@@ -80,11 +81,3 @@ describe('abuse limits', () => {
     });
   }
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

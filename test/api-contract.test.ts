@@ -11,11 +11,13 @@ import { CreditsService } from '@app/credits';
 import { PrismaService } from '@app/prisma';
 import { noisy, pngWithDeclaredSize } from '../libs/images/src/testing/test-images';
 import { toErrorResponse } from '../apps/api/src/common/error-response';
+import { UploadAdmissionService } from '../apps/api/src/common/uploads/upload-admission.service';
 import { createTestApi } from './support/app';
 import { registerUser, RegisteredUser, uniqueEmail } from './support/http';
 import { productPhoto } from './support/images';
 import { multipart, MultipartFile } from './support/multipart';
 import { postgresBaseUrl } from './support/test-env';
+import { waitFor } from './support/wait';
 
 /**
  * The error contract as documented: every error code that openapi.json documents on some operation is provoked once
@@ -68,6 +70,14 @@ const RB = '/api/background-remover';
 const AC = '/api/apps/avatar-creator';
 
 /** An app with its own config overrides, closed afterwards. */
+/** Sessions of the test database running this file's `pg_sleep(6)`, seen through another pool than the one it holds. */
+async function sleepingQueries(prisma: PrismaService): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep(6)%' AND pid <> pg_backend_pid()`;
+  return row?.n ?? 0;
+}
+
 async function withApi<T>(overrides: Record<string, string>, fn: (app: NestFastifyApplication) => Promise<T>): Promise<T> {
   const app = await createTestApi(overrides);
   try {
@@ -141,9 +151,24 @@ describe('API contract: every documented error code, provoked, matches the docum
     // No worker here: the first request waits for its job while the same key arrives again.
     const slowKey = randomUUID();
     const first = upload(app, `${RB}/remove`, { tier: 'basic' }, [image(photo)], { 'idempotency-key': slowKey, prefer: 'wait=3' });
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor('the first request to hold its key', () => app.get(PrismaService).idempotencyKey.findFirst({ where: { userId: user.id, key: slowKey, status: 'IN_PROGRESS' } }), 3_000, 50);
     expectDocumented(await upload(app, `${RB}/remove`, { tier: 'basic' }, [image(photo)], { 'idempotency-key': slowKey, prefer: 'wait=0' }), 'post', `${RB}/remove`, 'IDEMPOTENCY_REQUEST_IN_PROGRESS');
     expect((await first).statusCode).toBe(202);
+  });
+
+  it('cancel: running and finished jobs, finished batches', async () => {
+    // No worker here: the rows are moved to the states a worker would leave them in.
+    const prisma = app.get(PrismaService);
+    const job = (await upload(app, `${RB}/remove`, { tier: 'basic' }, [image(photo)], { prefer: 'wait=0' })).json<{ id: string }>();
+    await prisma.backgroundRemovalJob.update({ where: { id: job.id }, data: { status: 'PROCESSING' } });
+    expectDocumented(await app.inject({ method: 'POST', url: `${RB}/jobs/${job.id}/cancel`, headers: user.auth }), 'post', `${RB}/jobs/{id}/cancel`, 'JOB_ALREADY_RUNNING');
+    await prisma.backgroundRemovalJob.update({ where: { id: job.id }, data: { status: 'SUCCEEDED' } });
+    expectDocumented(await app.inject({ method: 'POST', url: `${RB}/jobs/${job.id}/cancel`, headers: user.auth }), 'post', `${RB}/jobs/{id}/cancel`, 'JOB_ALREADY_FINISHED');
+    const batch = (await upload(app, `${RB}/batch`, { tier: 'basic' }, [image(photo, 'images')])).json<{ id: string }>();
+    await prisma.backgroundRemovalJob.updateMany({ where: { batchId: batch.id }, data: { status: 'SUCCEEDED' } });
+    await prisma.backgroundRemovalBatch.update({ where: { id: batch.id }, data: { status: 'COMPLETED', succeededItems: 1 } });
+    expectDocumented(await app.inject({ method: 'POST', url: `${RB}/batch/${batch.id}/cancel`, headers: user.auth }), 'post', `${RB}/batch/{id}/cancel`, 'BATCH_ALREADY_FINISHED');
+    expectDocumented(await app.inject({ method: 'POST', url: `${RB}/batch/${randomUUID()}/cancel`, headers: user.auth }), 'post', `${RB}/batch/{id}/cancel`, 'NOT_FOUND');
   });
 
   it('avatar models: tier and provider availability', async () => {
@@ -182,7 +207,7 @@ describe('API contract: every documented error code, provoked, matches the docum
       const slow = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: `${RB}/remove`, headers: { ...user.auth, 'content-type': `multipart/form-data; boundary=${boundary}` } });
       slow.on('error', () => undefined);
       slow.write(`--${boundary}\r\ncontent-disposition: form-data; name="tier"\r\n\r\nbasic\r\n`);
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor('the slow upload to hold the slot', async () => busy.get(UploadAdmissionService).stats().active === 1, 5_000, 50);
       expectDocumented(await upload(busy, `${RB}/remove`, { tier: 'basic' }, [image(photo)]), 'post', `${RB}/remove`, 'SERVER_BUSY');
       slow.destroy();
     });
@@ -192,7 +217,7 @@ describe('API contract: every documented error code, provoked, matches the docum
     await withApi({ DATABASE_POOL_SIZE: '1' }, async (small) => {
       // The only connection is held by a transaction: the request's own query cannot get one within the pool timeout.
       const held = small.get(PrismaService).$transaction(async (tx) => tx.$executeRaw`SELECT pg_sleep(6)`, { timeout: 20_000 });
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor('the transaction to hold the only connection', () => sleepingQueries(app.get(PrismaService)), 5_000, 50);
       expectDocumented(await small.inject({ method: 'GET', url: '/api/auth/me', headers: user.auth }), 'get', '/api/auth/me', 'DATABASE_BUSY');
       await held;
     });

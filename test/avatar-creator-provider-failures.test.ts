@@ -4,12 +4,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CreditsService } from '@app/credits';
+import { JobProducer, QueueName } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { GenerateAvatarJob } from '@app/avatar-creator';
 import { sharp } from '../libs/images/src/testing/test-images';
 import { createTestApi, createTestWorker } from './support/app';
 import { FakeHfServer } from '../libs/ai-providers/src/providers/huggingface/testing/fake-hf-server';
 import { expectError, RegisteredUser, registerUser } from './support/http';
+import { waitFor } from './support/wait';
 
 interface Generation {
   id: string;
@@ -76,13 +78,11 @@ describe('Avatar Creator with the Hugging Face provider (fake endpoint)', () => 
     expect(res.statusCode, res.body).toBe(202);
     return res.json<{ generation: { id: string } }>().generation.id;
   }
-  async function waitForGeneration(user: RegisteredUser, id: string, timeoutMs = 30_000): Promise<Generation> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+  function waitForGeneration(user: RegisteredUser, id: string, timeoutMs = 30_000): Promise<Generation> {
+    return waitFor(`generation ${id} to settle`, async () => {
       const g = (await app.inject({ method: 'GET', url: `${BASE}/generations/${id}`, headers: user.auth })).json<Generation>();
-      if (g.status === 'SUCCEEDED' || g.status === 'FAILED' || Date.now() > deadline) return g;
-      await new Promise((r) => setTimeout(r, 150));
-    }
+      return g.status === 'SUCCEEDED' || g.status === 'FAILED' ? g : undefined;
+    }, timeoutMs, 150);
   }
   const refunds = (id: string) => prisma.creditTransaction.count({ where: { referenceType: 'avatar_generation', referenceId: id, kind: 'REFUND' } });
 
@@ -120,7 +120,8 @@ describe('Avatar Creator with the Hugging Face provider (fake endpoint)', () => 
     expect(done.errorMessage).toMatch(/400|validation/i);
     expect(fake.requestsTo(FLUX_PATH)).toHaveLength(1);
 
-    await new Promise((r) => setTimeout(r, 500)); // nothing settles or refunds a second time
+    // Once its job has finished nothing runs it again: nothing settles or refunds a second time.
+    await waitFor('the job to finish', async () => (await app.get(JobProducer).queue(QueueName.AvatarGeneration).getJobState(id)) === 'completed', 10_000, 100);
     expect(await refunds(id)).toBe(1);
     expect(await credits.getBalance(user.id)).toBe(100);
     const ledger = await prisma.creditTransaction.aggregate({ where: { userId: user.id }, _sum: { amount: true } });
@@ -150,10 +151,10 @@ describe('Avatar Creator with the Hugging Face provider (fake endpoint)', () => 
     expect(await prisma.avatarGeneration.findUnique({ where: { id } })).toMatchObject({ status: 'PROCESSING', attempts: 1 });
     expect(await refunds(id)).toBe(0);
 
-    await expect(handler.handle({ generationId: id }, job(4))).resolves.toEqual({ outcome: 'failed' });
+    await expect(handler.handle({ generationId: id }, job(4))).resolves.toBe('failed');
     expect(await prisma.avatarGeneration.findUnique({ where: { id } })).toMatchObject({ status: 'FAILED', errorCode: 'PROVIDER_UNAVAILABLE', attempts: 2 });
     // A stalled copy of the job running again settles nothing.
-    await expect(handler.handle({ generationId: id }, job(4))).resolves.toEqual({ outcome: 'already-settled' });
+    await expect(handler.handle({ generationId: id }, job(4))).resolves.toBe('already-settled');
     expect(await refunds(id)).toBe(1);
     expect(await credits.getBalance(user.id)).toBe(100);
   });

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '@app/common';
 import { CreditsService } from '@app/credits';
-import { JobProducer } from '@app/jobs';
+import { JobProducer, QueueName } from '@app/jobs';
 import { PrismaService, UserTier } from '@app/prisma';
 import { AvatarPreviewRetentionSweeper } from '@app/avatar-creator';
 import { ReconcilerService } from '../apps/worker/src/maintenance/reconciler.service';
@@ -12,6 +12,7 @@ import { sharp } from '../libs/images/src/testing/test-images';
 import { createTestApi, createTestWorker } from './support/app';
 import { expectError, RegisteredUser, registerUser } from './support/http';
 import { multipart } from './support/multipart';
+import { waitFor } from './support/wait';
 
 interface Project {
   id: string;
@@ -102,14 +103,12 @@ describe('Avatar Creator (API + worker, real PostgreSQL and Redis)', () => {
     return res.json<Accepted>();
   }
   async function waitForGeneration(user: RegisteredUser, id: string, timeoutMs = 30_000): Promise<Generation> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    return waitFor(`generation ${id} to settle`, async () => {
       const res = await get(user, `${BASE}/generations/${id}`);
       expect(res.statusCode, res.body).toBe(200);
       const g = res.json<Generation>();
-      if (g.status === 'SUCCEEDED' || g.status === 'FAILED' || Date.now() > deadline) return g;
-      await new Promise((r) => setTimeout(r, 150));
-    }
+      return g.status === 'SUCCEEDED' || g.status === 'FAILED' ? g : undefined;
+    }, timeoutMs, 150);
   }
   async function balance(user: RegisteredUser): Promise<number> {
     return credits.getBalance(user.id);
@@ -564,13 +563,19 @@ describe('Avatar Creator (API + worker, real PostgreSQL and Redis)', () => {
       const url = `${BASE}/projects/${project.id}/avatars/generate`;
       const results = await Promise.all([
         ...Array.from({ length: 4 }, () => post(user, url, { prompt: 'a portrait', name: 'x', ...SMALL })),
-        new Promise((r) => setTimeout(r, 30)).then(() => del(user, `${BASE}/projects/${project.id}`)),
+        new Promise((r) => setTimeout(r, 30)).then(() => del(user, `${BASE}/projects/${project.id}`)), // lands among the generates
       ]);
       const deleted = results.pop()!;
       expect(deleted.statusCode, deleted.body).toBe(204);
       for (const res of results) expect([202, 404], res.body).toContain(res.statusCode);
 
-      await new Promise((r) => setTimeout(r, 1500)); // let the worker finish whatever it had started
+      // Let the worker finish whatever it had started: every accepted generation's job has run.
+      const accepted = results.filter((res) => res.statusCode === 202).map((res) => res.json<Accepted>().generation.id);
+      const queue = app.get(JobProducer).queue(QueueName.AvatarGeneration);
+      await waitFor('the accepted generations to finish', async () => {
+        const states = await Promise.all(accepted.map((id) => queue.getJobState(id)));
+        return states.every((state) => state === 'completed' || state === 'failed');
+      }, 30_000, 100);
       expect(await prisma.avatarGeneration.count({ where: { projectId: project.id } })).toBe(0);
       const delivered = await prisma.aiUsageLog.count({ where: { userId: user.id, status: 'SUCCEEDED' } });
       expect(await balance(user)).toBe(100 - 8 * delivered);

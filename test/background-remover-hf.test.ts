@@ -9,6 +9,7 @@ import { registerUser } from './support/http';
 import { productPhoto, zipEntries } from './support/images';
 import { multipart, MultipartFile } from './support/multipart';
 import { testEnv } from './support/test-env';
+import { waitFor } from './support/wait';
 
 /**
  * The standard tier runs on Hugging Face (mapped from its catalogued ONNX provider) (an Inference Endpoint for image segmentation), here a local fake speaking
@@ -53,12 +54,11 @@ describe('Background Remover on the Hugging Face provider (fake endpoint)', () =
     expect(res.statusCode, res.body).toBe(202);
     const batchId = res.json<{ id: string }>().id;
 
-    let batch: { status: string; succeededItems: number; failedItems: number; creditCharged: number; creditRefunded: number; items: { status: string; errorCode: string | null }[] };
-    const deadline = Date.now() + 30_000;
-    do {
-      await new Promise((r) => setTimeout(r, 200));
-      batch = (await app.inject({ method: 'GET', url: `/api/background-remover/batch/${batchId}`, headers: user.auth })).json();
-    } while (!['COMPLETED', 'PARTIAL', 'FAILED'].includes(batch.status) && Date.now() < deadline);
+    type Batch = { status: string; succeededItems: number; failedItems: number; creditCharged: number; creditRefunded: number; items: { status: string; errorCode: string | null }[] };
+    const batch = await waitFor('the batch to finish', async () => {
+      const current = (await app.inject({ method: 'GET', url: `/api/background-remover/batch/${batchId}`, headers: user.auth })).json<Batch>();
+      return ['COMPLETED', 'PARTIAL', 'FAILED'].includes(current.status) ? current : undefined;
+    }, 30_000, 200);
 
     expect(batch).toMatchObject({ status: 'PARTIAL', succeededItems: 4, failedItems: 1, creditCharged: 40, creditRefunded: 8 });
     expect(batch.items.filter((i) => i.status === 'FAILED')).toMatchObject([{ errorCode: 'PROVIDER_ERROR' }]);

@@ -12,6 +12,7 @@ import { createTestApi, createTestWorker } from './support/app';
 import { expectError, RegisteredUser, registerUser } from './support/http';
 import { imageInfo, productPhoto, zipEntries } from './support/images';
 import { multipart, MultipartFile } from './support/multipart';
+import { waitFor } from './support/wait';
 
 interface Job {
   id: string;
@@ -73,14 +74,11 @@ describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
     const body = multipart(fields, [...files, ...extra]);
     return app.inject({ method: 'POST', url: '/api/background-remover/batch', payload: body.payload, headers: { ...body.headers, ...user.auth } });
   }
-  async function waitForBatch(user: RegisteredUser, id: string, timeoutMs = 60_000): Promise<Batch> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await app.inject({ method: 'GET', url: `/api/background-remover/batch/${id}`, headers: user.auth });
-      const b = res.json<Batch>();
-      if (['COMPLETED', 'PARTIAL', 'FAILED'].includes(b.status) || Date.now() > deadline) return b;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  function waitForBatch(user: RegisteredUser, id: string, timeoutMs = 60_000): Promise<Batch> {
+    return waitFor(`batch ${id} to finish`, async () => {
+      const b = (await app.inject({ method: 'GET', url: `/api/background-remover/batch/${id}`, headers: user.auth })).json<Batch>();
+      return ['COMPLETED', 'PARTIAL', 'FAILED'].includes(b.status) ? b : undefined;
+    }, timeoutMs, 200);
   }
   async function ledger(userId: string) {
     const rows = await prisma.creditTransaction.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } });
@@ -276,7 +274,7 @@ describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
     await startWorker();
     const user = await registerUser(app, 'restart');
     const created = (await batch(user, 12)).json<Batch>();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('the worker to be partway through the batch', () => prisma.backgroundRemovalJob.count({ where: { batchId: created.id, status: 'SUCCEEDED' } }), 30_000, 50);
     await stopWorker();
     const partway = await prisma.backgroundRemovalJob.count({ where: { batchId: created.id, status: 'SUCCEEDED' } });
     expect(partway).toBeLessThan(12);
@@ -379,8 +377,7 @@ describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
       const port = (server.address() as AddressInfo).port;
       const created = (await batch(user, 2, [], { tier: 'basic', webhookUrl: `http://127.0.0.1:${port}/hooks/lumiku` })).json<Batch>();
       await waitForBatch(user, created.id);
-      const deadline = Date.now() + 30_000;
-      while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      await waitFor('the retried webhook delivery', async () => received.length >= 2, 30_000, 200);
       expect(received).toHaveLength(2);
       const last = received[1]!;
       const payload = JSON.parse(last.body) as { event: string; batch: { id: string; status: string } };

@@ -10,6 +10,7 @@ import { registerUser } from './support/http';
 import { productPhoto } from './support/images';
 import { multipart } from './support/multipart';
 import { TEST_DB_NAME, testEnv } from './support/test-env';
+import { waitFor } from './support/wait';
 
 /**
  * Batch event streams are driven by queue events, not polling: open streams on an idle batch make no database
@@ -68,21 +69,19 @@ describe('batch event streams (SSE) without polling', () => {
 
     const streams = Array.from({ length: STREAMS }, () => openStream(path, user.auth.authorization));
     // Every stream has sent its first (queued) progress event: setup queries are over.
-    const deadline = Date.now() + 10_000;
-    while (!streams.every((s) => s.text().includes('event: progress')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('every stream to send its first progress event', async () => streams.every((s) => s.text().includes('event: progress')), 10_000, 50);
     expect(streams.every((s) => s.text().includes('"status":"QUEUED"'))).toBe(true);
 
     await new Promise((r) => setTimeout(r, 1_500)); // let the statistics of the setup queries settle
     const before = await transactions();
-    await new Promise((r) => setTimeout(r, 4_000));
+    await new Promise((r) => setTimeout(r, 4_000)); // the idle window measured (a duration, not a wait for something)
     const during = (await transactions()) - before;
     // Polling once a second per stream would be ~80 here; the only ones left are this test's own reads.
     expect(during).toBeLessThanOrEqual(3);
     // The measure does see the app's queries: 10 reads through its pool show up.
     const control = await transactions();
     for (let i = 0; i < 10; i++) await app.get(PrismaService).user.count();
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect((await transactions()) - control).toBeGreaterThanOrEqual(10);
+    await waitFor('the 10 reads to show in the statistics', async () => (await transactions()) - control >= 10, 10_000, 100);
 
     worker = await createTestWorker();
     const texts = await Promise.all(streams.map((s) => s.ended));

@@ -7,6 +7,7 @@ import { PrismaService } from '@app/prisma';
 import { createTestApi, createTestWorker } from './support/app';
 import { expectError, registerUser } from './support/http';
 import { postgresBaseUrl, testEnv } from './support/test-env';
+import { waitFor } from './support/wait';
 
 interface Ready {
   status: string;
@@ -41,12 +42,11 @@ describe('health', () => {
 
     const worker = await createTestWorker();
     try {
-      let ready: Ready | undefined;
-      for (let i = 0; i < 20 && !ready?.ready; i++) {
-        ready = (await app.inject({ method: 'GET', url: '/api/health/ready' })).json<Ready>();
-        if (!ready.ready) await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(ready?.ready).toBe(true);
+      const ready = await waitFor('readiness once a worker consumes', async () => {
+        const body = (await app.inject({ method: 'GET', url: '/api/health/ready' })).json<Ready>();
+        return body.ready ? body : undefined;
+      }, 5_000, 250);
+      expect(ready.ready).toBe(true);
     } finally {
       await worker.close();
     }

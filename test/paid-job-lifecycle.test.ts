@@ -1,18 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removalCreditReference, RemovalJobReconcileSource, RemovalSettlementService, RemoveBackgroundHandler } from '@app/background-remover';
+import { RemovalJobReconcileSource, RemovalSettlementService, RemoveBackgroundHandler } from '@app/background-remover';
 import { CreditsService } from '@app/credits';
 import { MAX_TOTAL_ATTEMPTS } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { createTestWorker } from './support/app';
-import { uniqueEmail } from './support/http';
+import { balanceMatchesLedger, paidMovements, paidRemovalJob } from './support/paid-rows';
 
 /**
- * The paid-job lifecycle's money rules on the real PostgreSQL, driving the worker's own services by hand (rows are
- * made here and never enqueued, so nothing else touches them): a job refunded before it ran never runs late, and a
- * poison job is given up after the attempt cap and refunded exactly once.
+ * The paid-job lifecycle's money rules through the whole worker (real PostgreSQL and Redis), driving its own services
+ * by hand (rows are made here and never enqueued, so nothing else touches them): a job refunded before it ran never
+ * runs late, and a poison job is given up after the attempt cap and refunded exactly once. The job stores alone are
+ * covered faster by test/medium.
  */
 describe('paid-job lifecycle (background removal)', () => {
   let worker: INestApplicationContext;
@@ -29,35 +29,7 @@ describe('paid-job lifecycle (background removal)', () => {
     await worker.close();
   });
 
-  /** An accepted, paid job row (as the API commits it), not on the queue. */
-  async function paidJob(attempts = 0) {
-    const user = await prisma.user.create({ data: { email: uniqueEmail('lifecycle'), passwordHash: 'not-a-login' } });
-    await credits.grant(user.id, 100, { referenceType: 'test_topup', referenceId: user.id });
-    const id = randomUUID();
-    await credits.charge(user.id, 3, removalCreditReference.job(id, 'test charge'));
-    const row = await prisma.backgroundRemovalJob.create({
-      data: {
-        id,
-        userId: user.id,
-        tier: 'basic',
-        modelKey: 'background-remover:basic',
-        paidWith: 'CREDITS',
-        creditCharged: 3,
-        inputKey: `background-remover/${user.id}/${id}/input.jpg`,
-        inputMime: 'image/jpeg',
-        inputBytes: 1000,
-        width: 10,
-        height: 10,
-        attempts,
-      },
-    });
-    return { row, userId: user.id };
-  }
-  const ledgerOf = (userId: string) => prisma.creditTransaction.findMany({ where: { userId }, select: { kind: true, amount: true } });
-  const balanceMatchesLedger = async (userId: string) => {
-    const sum = (await prisma.creditTransaction.aggregate({ where: { userId }, _sum: { amount: true } }))._sum.amount;
-    return sum === (await credits.getBalance(userId));
-  };
+  const paidJob = (attempts = 0) => paidRemovalJob(prisma, credits, attempts);
 
   it('a job failed and refunded before it ran does not produce output or change the balance when it runs late', async () => {
     const { row, userId } = await paidJob();
@@ -67,7 +39,7 @@ describe('paid-job lifecycle (background removal)', () => {
 
     const lateRun = await worker.get(RemoveBackgroundHandler).handle({ jobId: row.id }, { attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job);
 
-    expect(lateRun).toBe('already settled');
+    expect(lateRun).toBe('already-settled');
     expect(await prisma.backgroundRemovalJob.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
       status: 'FAILED',
       outputKey: null,
@@ -75,11 +47,11 @@ describe('paid-job lifecycle (background removal)', () => {
       attempts: 0,
     });
     expect(await credits.getBalance(userId)).toBe(balanceAfterRefund);
-    expect((await ledgerOf(userId)).filter((t) => t.kind !== 'GRANT')).toEqual([
+    expect(await paidMovements(prisma, userId)).toEqual([
       { kind: 'CHARGE', amount: -3 },
       { kind: 'REFUND', amount: 3 },
     ]);
-    expect(await balanceMatchesLedger(userId)).toBe(true);
+    expect(await balanceMatchesLedger(prisma, credits, userId)).toBe(true);
   });
 
   it(`a poison job that used ${MAX_TOTAL_ATTEMPTS} attempts is given up by the reconciler and refunded exactly once`, async () => {
@@ -90,8 +62,8 @@ describe('paid-job lifecycle (background removal)', () => {
     await source.requeue(row.id); // a second reconciler pass (or a second worker) changes nothing
 
     expect(await prisma.backgroundRemovalJob.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'FAILED', errorCode: 'INTERNAL_ERROR' });
-    expect((await ledgerOf(userId)).filter((t) => t.kind === 'REFUND')).toEqual([{ kind: 'REFUND', amount: 3 }]);
-    expect(await balanceMatchesLedger(userId)).toBe(true);
+    expect((await paidMovements(prisma, userId)).filter((t) => t.kind === 'REFUND')).toEqual([{ kind: 'REFUND', amount: 3 }]);
+    expect(await balanceMatchesLedger(prisma, credits, userId)).toBe(true);
   });
 
   it('below the cap the reconciler re-enqueues instead (the row stays open)', async () => {

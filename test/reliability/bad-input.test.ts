@@ -219,26 +219,42 @@ describe('bad-input corpus', () => {
     { name: 'pricing/calculate width -1', send: calc({ tier: 'basic', imageCount: 1, size: 'auto', width: -1, height: 10 }), status: 400, code: 'VALIDATION_FAILED' },
   );
 
+  // Cancel and single-job events (issue 13): every new option and endpoint refuses bad input before anything is charged.
+  const removeWith = (fields: Record<string, string>) => remove(() => files.ok!, 'p.jpg', 'image/jpeg', { tier: 'basic', ...fields });
+  const cancelOf = (path: () => string) => () => http.post(`/api/background-remover/${path()}/cancel`, { token: attacker.token });
+  cases.push(
+    { name: '/remove webhookUrl that is not a URL', send: removeWith({ webhookUrl: 'not a url' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookUrl cloud metadata 169.254.169.254', send: removeWith({ webhookUrl: 'http://169.254.169.254/latest/meta-data/' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookUrl file://', send: removeWith({ webhookUrl: 'file:///etc/passwd' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookEvents with an unknown event', send: removeWith({ webhookUrl: 'https://example.com/hook', webhookEvents: 'completed,done' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookEvents empty', send: removeWith({ webhookUrl: 'https://example.com/hook', webhookEvents: '' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookEvents repeated event', send: removeWith({ webhookUrl: 'https://example.com/hook', webhookEvents: 'completed,completed' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: '/remove webhookEvents without a webhookUrl', send: removeWith({ webhookEvents: 'completed' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: "cancel other user's job", send: cancelOf(() => `jobs/${victimIds.job}`), status: 404, code: 'NOT_FOUND' },
+    { name: "cancel other user's batch", send: cancelOf(() => `batch/${victimIds.batch}`), status: 404, code: 'NOT_FOUND' },
+    { name: 'cancel a job id that is not a uuid', send: cancelOf(() => `jobs/${encodeURIComponent("1' OR '1'='1")}`), status: 404, code: 'NOT_FOUND' },
+    { name: "events of other user's job", send: () => http.get(`/api/background-remover/jobs/${victimIds.job}/events`, { token: attacker.token }), status: 404, code: 'NOT_FOUND' },
+  );
+
   // Output options (issue 13 part 3): each option's bad values, and a bad background image.
-  const withOptions = (fields: Record<string, string>) => remove(() => files.ok!, 'p.jpg', 'image/jpeg', { tier: 'basic', ...fields });
   const withBackground = (bg: () => Buffer, fields: Record<string, string> = {}, count = 1) => () =>
     upload('/api/background-remover/remove', { tier: 'basic', ...fields }, [image(files.ok!), ...Array.from({ length: count }, () => image(bg(), 'bgImage', 'bg.png', 'image/png'))])();
   const batchWithBackground = (bg: () => Buffer, count = 1) => () =>
     upload('/api/background-remover/batch', { tier: 'basic' }, [image(files.ok!, 'images'), ...Array.from({ length: count }, () => image(bg(), 'bgImage', 'bg.png', 'image/png'))])();
   cases.push(
-    { name: 'format=gif', send: withOptions({ format: 'gif' }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'format=jpg without bgColor or bgImage', send: withOptions({ format: 'jpg' }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'cropMargin with 3 values', send: withOptions({ crop: 'true', cropMargin: '1 2 3' }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'cropMargin 99999px', send: withOptions({ crop: 'true', cropMargin: '99999px' }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'cropMargin 101%', send: withOptions({ crop: 'true', cropMargin: '101%' }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'cropMargin 10 KB long', send: withOptions({ crop: 'true', cropMargin: '1 '.repeat(5000) }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: "position with SQL (center'; DROP TABLE users; --)", send: withOptions({ position: "center'; DROP TABLE users; --" }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'position 150% 50%', send: withOptions({ position: '150% 50%' }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'scale 1000%', send: withOptions({ scale: '1000%' }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'scale 0.5 (not a percentage)', send: withOptions({ scale: '0.5' }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'decontaminate "yes please"', send: withOptions({ decontaminate: 'yes please' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'format=gif', send: removeWith({ format: 'gif' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'format=jpg without bgColor or bgImage', send: removeWith({ format: 'jpg' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cropMargin with 3 values', send: removeWith({ crop: 'true', cropMargin: '1 2 3' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cropMargin 99999px', send: removeWith({ crop: 'true', cropMargin: '99999px' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cropMargin 101%', send: removeWith({ crop: 'true', cropMargin: '101%' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cropMargin 10 KB long', send: removeWith({ crop: 'true', cropMargin: '1 '.repeat(5000) }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: "position with SQL (center'; DROP TABLE users; --)", send: removeWith({ position: "center'; DROP TABLE users; --" }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'position 150% 50%', send: removeWith({ position: '150% 50%' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'scale 1000%', send: removeWith({ scale: '1000%' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'scale 0.5 (not a percentage)', send: removeWith({ scale: '0.5' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'decontaminate "yes please"', send: removeWith({ decontaminate: 'yes please' }), status: 400, code: 'VALIDATION_FAILED' },
     { name: 'bgImageFit stretch', send: withBackground(() => files.ok!, { bgImageFit: 'stretch' }), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'bgImageFit without a bgImage', send: withOptions({ bgImageFit: 'contain' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'bgImageFit without a bgImage', send: removeWith({ bgImageFit: 'contain' }), status: 400, code: 'VALIDATION_FAILED' },
     { name: 'bgImage that is a PDF', send: withBackground(() => Buffer.from('%PDF-1.7\n%%EOF\n')), status: 415, code: 'UNSUPPORTED_IMAGE' },
     { name: 'bgImage PNG declaring 100000×100000', send: withBackground(() => pngWithDeclaredSize(100_000, 100_000)), status: 413, code: 'IMAGE_TOO_LARGE' },
     { name: 'bgImage truncated JPEG', send: withBackground(() => files.truncated!), status: 422, code: 'UNDECODABLE_IMAGE' },

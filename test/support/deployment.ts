@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
+import { sleep, waitFor } from './wait';
+
+// The reliability scenarios import these from here with the rest of their tooling.
+export { sleep, waitFor };
 
 /**
  * Real deployments for the reliability suite: the BUILT api / worker / cli (dist/) as child processes, each
@@ -28,8 +32,6 @@ export const LOG_DIR = join(RUN_DIR, 'logs');
 /** Migrated + seeded once by global setup; each deployment copies it (CREATE DATABASE … TEMPLATE). */
 export const TEMPLATE_DB = 'lumiku_rel_template';
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export async function pgAdmin<T>(fn: (client: Client) => Promise<T>, database = 'postgres'): Promise<T> {
   const client = new Client({ connectionString: `${PG_BASE}/${database}` });
   await client.connect();
@@ -50,32 +52,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Polls `fn` until it returns a truthy value; throws (with the last value) after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T>, timeoutMs: number, intervalMs = 250): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value) return value as NonNullable<T>;
-      last = value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${describe(last)}`);
-    await sleep(intervalMs);
-  }
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  try {
-    return JSON.stringify(value)?.slice(0, 500) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 export interface ExitInfo {

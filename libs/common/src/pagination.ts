@@ -1,3 +1,5 @@
+import { DomainError } from './domain-error';
+
 /** Opaque cursor over (createdAt DESC, id DESC) lists: stable under inserts, no OFFSET scans. */
 export interface CursorPosition {
   createdAt: Date;
@@ -30,9 +32,28 @@ export function decodeCursor(cursor: string): CursorPosition | null {
   }
 }
 
+/** Decodes a client cursor (absent → first page), or 400 VALIDATION_FAILED when it was tampered with. */
+export function parseCursor(cursor: string | undefined): CursorPosition | null {
+  if (!cursor) return null;
+  const pos = decodeCursor(cursor);
+  if (!pos) throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', { fields: [{ field: 'cursor', errors: ['cursor is not valid'] }] });
+  return pos;
+}
+
+/** Which page a caller wants: the opaque cursor from the previous page (`nextCursor`), and its size. */
+export interface PageRequest {
+  cursor?: string;
+  limit: number;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** The same page with each item mapped (e.g. rows to response DTOs). */
+export function mapPage<T, D>(page: Page<T>, map: (item: T) => D): Page<D> {
+  return { items: page.items.map(map), nextCursor: page.nextCursor };
 }
 
 /** Builds a page from `limit + 1` rows fetched in (createdAt DESC, id DESC) order. */

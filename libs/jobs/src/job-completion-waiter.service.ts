@@ -5,10 +5,10 @@ import { JobProducer } from './job-producer.service';
 import { QueueName } from './job-types';
 import { redisOptionsFromUrl } from './redis-connection';
 
-/** A job of the queue finished an attempt: completed, or failed (it may still be retried). */
+/** A job of the queue finished an attempt: completed, or failed (it may still be retried); or it was removed (canceled). */
 export interface JobFinishedEvent {
   jobId: string;
-  outcome: 'completed' | 'failed';
+  outcome: 'completed' | 'failed' | 'removed';
 }
 
 /**
@@ -45,11 +45,14 @@ export class JobCompletionWaiter implements OnModuleDestroy {
     const events = await this.eventsFor(queue);
     const completed = ({ jobId }: { jobId: string }) => listener({ jobId, outcome: 'completed' });
     const failed = ({ jobId }: { jobId: string }) => listener({ jobId, outcome: 'failed' });
+    const removed = ({ jobId }: { jobId: string }) => listener({ jobId, outcome: 'removed' });
     events.on('completed', completed);
     events.on('failed', failed);
+    events.on('removed', removed);
     return () => {
       events.off('completed', completed);
       events.off('failed', failed);
+      events.off('removed', removed);
     };
   }
 
@@ -58,7 +61,7 @@ export class JobCompletionWaiter implements OnModuleDestroy {
     if (!events) {
       const instance = new QueueEvents(queue, { connection: redisOptionsFromUrl(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX });
       instance.on('error', (err) => this.logger.warn({ err: err.message, queue }, 'queue events connection error'));
-      instance.setMaxListeners(0); // one pair per open event stream; bounded by SSE_MAX_STREAMS_PER_USER × users
+      instance.setMaxListeners(0); // three per open event stream; bounded by SSE_MAX_STREAMS_PER_USER × users
       events = instance.waitUntilReady().then(() => instance);
       this.events.set(queue, events);
     }

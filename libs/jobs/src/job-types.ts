@@ -14,6 +14,7 @@ export const JobName = {
   RemoveBackground: 'remove-background',
   FinalizeBatch: 'finalize-batch',
   DeliverBatchWebhook: 'deliver-batch-webhook',
+  DeliverJobWebhook: 'deliver-job-webhook',
   Reconcile: 'reconcile',
   RetentionSweep: 'retention-sweep',
   GenerateAvatar: 'generate-avatar',
@@ -24,6 +25,8 @@ export interface JobPayloads {
   [JobName.RemoveBackground]: { jobId: string };
   [JobName.FinalizeBatch]: { batchId: string };
   [JobName.DeliverBatchWebhook]: { batchId: string };
+  /** `attempt`: the job's processing attempt the event belongs to (distinguishes repeated `progress` events). */
+  [JobName.DeliverJobWebhook]: { jobId: string; event: 'completed' | 'failed' | 'progress'; attempt: number };
   [JobName.Reconcile]: Record<string, never>;
   [JobName.RetentionSweep]: Record<string, never>;
   [JobName.GenerateAvatar]: { generationId: string };
@@ -34,6 +37,7 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.RemoveBackground]: QueueName.BackgroundRemoval,
   [JobName.FinalizeBatch]: QueueName.BackgroundRemoval,
   [JobName.DeliverBatchWebhook]: QueueName.Maintenance,
+  [JobName.DeliverJobWebhook]: QueueName.Maintenance,
   [JobName.Reconcile]: QueueName.Maintenance,
   [JobName.RetentionSweep]: QueueName.Maintenance,
   [JobName.GenerateAvatar]: QueueName.AvatarGeneration,

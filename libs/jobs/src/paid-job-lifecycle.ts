@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode, isDomainError } from '@app/common';
 import { ProviderError, providerFailureMessage } from '@app/ai-providers';
 import { mapPrismaError } from '@app/prisma';
+import { JobName } from './job-types';
 
 /**
  * The paid-job lifecycle both products share: accept (charge + row) → queue → process → settle or refund once.
@@ -9,6 +10,21 @@ import { mapPrismaError } from '@app/prisma';
 
 /** Statuses of a row that may still run, settle or be refunded; every transition is conditional on them. */
 export const OPEN_JOB_STATUSES: ('QUEUED' | 'PROCESSING')[] = ['QUEUED', 'PROCESSING'];
+
+/** Jobs that run something a user paid for: each run ends with a PaidJobOutcome (or throws to be retried). */
+export const PAID_JOB_NAMES = [JobName.RemoveBackground, JobName.GenerateAvatar] as const;
+export type PaidJobName = (typeof PAID_JOB_NAMES)[number];
+
+/**
+ * How one run of a paid job ended; the job's return value (BullMQ keeps it, the queue UI shows it). A run that will
+ * be retried throws instead.
+ * - `succeeded`: this run settled the row SUCCEEDED (output stored, nothing refunded);
+ * - `failed`: this run settled it FAILED and gave the payment back;
+ * - `already-settled`: someone else settled it first (an earlier run, the reconciler, a failed enqueue, a deletion),
+ *   so this run produced nothing and moved no money;
+ * - `gone`: the row no longer exists (deleted with its project or by retention).
+ */
+export type PaidJobOutcome = 'succeeded' | 'failed' | 'already-settled' | 'gone';
 
 /** Processing attempts over all job runs after which the reconciler stops re-enqueueing and fails + refunds. */
 export const MAX_TOTAL_ATTEMPTS = 10;

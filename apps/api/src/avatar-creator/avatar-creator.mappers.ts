@@ -1,6 +1,6 @@
 import type { ModelAvailability } from '@app/ai-providers';
-import { capabilitiesOf, defaultSide, readGenerationParams } from '@app/avatar-creator';
-import type { AiModel, Avatar, AvatarGeneration, AvatarProject } from '@app/prisma';
+import { capabilitiesOf, defaultSide, readGenerationParams, type ProjectWithSummary } from '@app/avatar-creator';
+import type { AiModel, Avatar, AvatarGeneration } from '@app/prisma';
 import type { AvatarGenerationDto } from './dto/avatar-generation.dto';
 import type { AvatarModelDto } from './dto/avatar-model.dto';
 import type { AvatarProjectDto } from './dto/avatar-project.dto';
@@ -19,11 +19,6 @@ export function toAvatarModelDto(model: AiModel, serving: ModelAvailability): Av
     servedBy: { providerId: serving.providerId, available: serving.available, substitute: serving.substitute },
   };
 }
-
-export type ProjectWithSummary = AvatarProject & {
-  _count: { avatars: number };
-  avatars: { thumbnailUrl: string }[];
-};
 
 export function toProjectDto(project: ProjectWithSummary): AvatarProjectDto {
   return {
@@ -81,3 +76,4 @@ export function toGenerationDto(generation: AvatarGeneration, avatarId: string |
     completedAt: generation.completedAt,
   };
 }
+

@@ -14,11 +14,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AvatarGenerationService, AvatarPreviewService, GenerationRequest } from '@app/avatar-creator';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, PAID_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
-import { AvatarGenerationService, GenerationRequest } from './avatar-generation.service';
-import { AvatarPreviewService } from './avatar-preview.service';
+import { toAvatarDto, toGenerationDto } from './avatar-creator.mappers';
 import {
   AvatarGenerationDto,
   GenerateAvatarDto,
@@ -97,8 +97,8 @@ export class AvatarGenerationsController {
   @ApiCreatedResponse({ type: AvatarDto })
   @ApiNotFoundResponse({ description: 'No such project or generation of yours' })
   @ApiConflictResponse({ description: 'CONFLICT with details.reason: ALREADY_SAVED, NOT_READY, FAILED, EXPIRED, NOT_A_PREVIEW' })
-  savePreview(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto, @Body() dto: SavePreviewDto): Promise<AvatarDto> {
-    return this.previews.save(user.id, id, dto);
+  async savePreview(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto, @Body() dto: SavePreviewDto): Promise<AvatarDto> {
+    return toAvatarDto(await this.previews.save(user.id, id, dto));
   }
 
   @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
@@ -106,8 +106,9 @@ export class AvatarGenerationsController {
   @ApiOperation({ summary: 'Status of a generation: result URLs when SUCCEEDED, error code when FAILED' })
   @ApiOkResponse({ type: AvatarGenerationDto })
   @ApiNotFoundResponse({ description: 'No such generation of yours' })
-  getGeneration(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto): Promise<AvatarGenerationDto> {
-    return this.generations.get(user.id, id);
+  async getGeneration(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto): Promise<AvatarGenerationDto> {
+    const generation = await this.generations.get(user.id, id);
+    return toGenerationDto(generation, generation.avatar?.id ?? null);
   }
 
   private async startIdempotently(
@@ -122,9 +123,10 @@ export class AvatarGenerationsController {
     const result = await this.idempotency.run(
       { userId: user.id, key: this.idempotency.parseKey(key), method: request.method, path: request.url, requestHash: requestHash(body) },
       async () => {
-        const accepted = await this.generations.start(user, projectId, generation);
+        const accepted = await this.generations.start({ id: user.id, accountTier: user.tier }, projectId, generation);
+        const dto: GenerationAcceptedDto = { ...accepted, generation: toGenerationDto(accepted.generation, null) };
         // Stored as JSON for replays: serialise now so first responses and replays are identical.
-        return { status: 202, body: JSON.parse(JSON.stringify(accepted)) as unknown, headers: {} };
+        return { status: 202, body: JSON.parse(JSON.stringify(dto)) as unknown, headers: {} };
       },
     );
     reply.status(result.status);

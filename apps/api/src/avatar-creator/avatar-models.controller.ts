@@ -1,10 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { AvatarCatalogService } from '@app/avatar-creator';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
-import { AvatarCatalogService } from './avatar-catalog.service';
+import { ApiErrorCodes } from '../common/openapi/api-errors.decorator';
 import { toAvatarModelDto } from './avatar-creator.mappers';
 import { AvatarModelListDto } from './dto/avatar-model.dto';
-import { ApiErrorCodes } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('avatar-creator')
 @ApiBearerAuth()

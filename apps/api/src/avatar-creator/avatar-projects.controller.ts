@@ -8,10 +8,12 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { AvatarProjectsService } from '@app/avatar-creator';
+import { mapPage } from '@app/common';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { CursorQueryDto } from '../common/pagination.dto';
-import { AvatarProjectsService } from './avatar-projects.service';
+import { toProjectDto } from './avatar-creator.mappers';
 import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
 import { IdParamDto } from './dto/id-param.dto';
 
@@ -25,16 +27,16 @@ export class AvatarProjectsController {
   @Get()
   @ApiOperation({ summary: 'Your projects, newest first (cursor-paginated), with avatar counts and latest thumbnails' })
   @ApiOkResponse({ type: AvatarProjectPageDto })
-  list(@CurrentUser() user: AuthUser, @Query() query: CursorQueryDto): Promise<AvatarProjectPageDto> {
-    return this.projects.list(user.id, query);
+  async list(@CurrentUser() user: AuthUser, @Query() query: CursorQueryDto): Promise<AvatarProjectPageDto> {
+    return mapPage(await this.projects.list(user.id, query), toProjectDto);
   }
 
   @ApiErrorCodes(...VALIDATION_ERRORS)
   @Post()
   @ApiOperation({ summary: 'Create a project' })
   @ApiCreatedResponse({ type: AvatarProjectDto })
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateAvatarProjectDto): Promise<AvatarProjectDto> {
-    return this.projects.create(user.id, dto);
+  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateAvatarProjectDto): Promise<AvatarProjectDto> {
+    return toProjectDto(await this.projects.create(user.id, dto));
   }
 
   @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
@@ -42,8 +44,8 @@ export class AvatarProjectsController {
   @ApiOperation({ summary: 'One of your projects' })
   @ApiOkResponse({ type: AvatarProjectDto })
   @ApiNotFoundResponse({ description: 'No such project of yours' })
-  get(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto): Promise<AvatarProjectDto> {
-    return this.projects.get(user.id, id);
+  async get(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto): Promise<AvatarProjectDto> {
+    return toProjectDto(await this.projects.get(user.id, id));
   }
 
   @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, ...VALIDATION_ERRORS)
@@ -51,8 +53,8 @@ export class AvatarProjectsController {
   @ApiOperation({ summary: 'Rename a project or change its description' })
   @ApiOkResponse({ type: AvatarProjectDto })
   @ApiNotFoundResponse({ description: 'No such project of yours' })
-  update(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto, @Body() dto: UpdateAvatarProjectDto): Promise<AvatarProjectDto> {
-    return this.projects.update(user.id, id, dto);
+  async update(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto, @Body() dto: UpdateAvatarProjectDto): Promise<AvatarProjectDto> {
+    return toProjectDto(await this.projects.update(user.id, id, dto));
   }
 
   @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)

@@ -14,13 +14,18 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { AvatarProjectsService, AvatarsService, AvatarUploadService } from '@app/avatar-creator';
+import { DomainError, mapPage } from '@app/common';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiErrorCodes, IMAGE_UPLOAD_ERRORS, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { CursorQueryDto } from '../common/pagination.dto';
-import { AvatarUploadService } from './avatar-upload.service';
-import { AvatarsService } from './avatars.service';
-import { AvatarDto, AvatarPageDto, UploadAvatarBodyDto } from './dto/avatar.dto';
+import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
+import { validateDto } from '../common/validation';
+import { toAvatarDto } from './avatar-creator.mappers';
+import { AvatarDto, AvatarPageDto, UploadAvatarBodyDto, UploadAvatarFieldsDto } from './dto/avatar.dto';
 import { IdParamDto } from './dto/id-param.dto';
+
+const IMAGE_FIELD = 'image';
 
 @ApiTags('avatar-creator')
 @ApiBearerAuth()
@@ -28,7 +33,9 @@ import { IdParamDto } from './dto/id-param.dto';
 export class AvatarsController {
   constructor(
     private readonly avatars: AvatarsService,
-    private readonly uploads: AvatarUploadService,
+    private readonly avatarUploads: AvatarUploadService,
+    private readonly projects: AvatarProjectsService,
+    private readonly multipart: MultipartUploadService,
   ) {}
 
   @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, ...VALIDATION_ERRORS)
@@ -36,8 +43,8 @@ export class AvatarsController {
   @ApiOperation({ summary: "A project's avatars, newest first (cursor-paginated)" })
   @ApiOkResponse({ type: AvatarPageDto })
   @ApiNotFoundResponse({ description: 'No such project of yours' })
-  list(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto, @Query() query: CursorQueryDto): Promise<AvatarPageDto> {
-    return this.avatars.listInProject(user.id, id, query);
+  async list(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto, @Query() query: CursorQueryDto): Promise<AvatarPageDto> {
+    return mapPage(await this.avatars.listInProject(user.id, id, query), toAvatarDto);
   }
 
   @ApiErrorCodes(...OWNED_RESOURCE_ERRORS, ...IMAGE_UPLOAD_ERRORS)
@@ -50,8 +57,17 @@ export class AvatarsController {
   @ApiPayloadTooLargeResponse({ description: 'IMAGE_TOO_LARGE / PAYLOAD_TOO_LARGE' })
   @ApiUnsupportedMediaTypeResponse({ description: 'UNSUPPORTED_IMAGE: not JPEG, PNG or WebP' })
   @ApiUnprocessableEntityResponse({ description: 'UNDECODABLE_IMAGE: truncated or corrupt' })
-  upload(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto, @Req() request: FastifyRequest): Promise<AvatarDto> {
-    return this.uploads.upload(user.id, id, request);
+  async upload(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto, @Req() request: FastifyRequest): Promise<AvatarDto> {
+    await this.projects.findOwned(user.id, id); // 404 before the body is read
+    const { files, fields } = await this.multipart.bufferFiles(request, [IMAGE_FIELD]);
+    const { name } = await validateDto(UploadAvatarFieldsDto, fields);
+    const file = files[0];
+    if (!file || files.length !== 1) {
+      throw new DomainError('VALIDATION_FAILED', `Send exactly one image in the "${IMAGE_FIELD}" field`, {
+        fields: [{ field: IMAGE_FIELD, errors: [files.length ? 'only one image per upload' : 'an image is required'] }],
+      });
+    }
+    return toAvatarDto(await this.avatarUploads.upload(user.id, id, file, name));
   }
 
   @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
@@ -59,8 +75,8 @@ export class AvatarsController {
   @ApiOperation({ summary: 'One of your avatars' })
   @ApiOkResponse({ type: AvatarDto })
   @ApiNotFoundResponse({ description: 'No such avatar of yours' })
-  get(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto): Promise<AvatarDto> {
-    return this.avatars.get(user.id, id);
+  async get(@CurrentUser() user: AuthUser, @Param() { id }: IdParamDto): Promise<AvatarDto> {
+    return toAvatarDto(await this.avatars.get(user.id, id));
   }
 
   @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)

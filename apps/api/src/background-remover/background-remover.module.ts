@@ -6,8 +6,9 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { UploadsModule } from '../common/uploads/uploads.module';
 import { PricingSubscriptionController } from './pricing-subscription.controller';
-import { BatchEventsService } from './batch-events.service';
 import { PricingService } from './pricing.service';
+import { RemovalCancelController } from './removal-cancel.controller';
+import { RemovalEventsService } from './removal-events.service';
 import { RemovalHistoryController } from './removal-history.controller';
 import { RemovalQueryService } from './removal-query.service';
 import { RemovalWaiterService } from './removal-waiter.service';
@@ -16,14 +17,14 @@ import { RedisTestModeAllowance } from './test-mode-allowance';
 
 @Module({
   imports: [BackgroundRemoverCoreModule, ImagesModule, StorageModule, IdempotencyModule, UploadsModule, RateLimitModule],
-  controllers: [PricingSubscriptionController, RemovalController, RemovalHistoryController],
+  controllers: [PricingSubscriptionController, RemovalController, RemovalHistoryController, RemovalCancelController],
   providers: [
     RemovalService,
     { provide: TestModeAllowance, useClass: RedisTestModeAllowance },
     PricingService,
     RemovalQueryService,
     RemovalWaiterService,
-    BatchEventsService,
+    RemovalEventsService,
   ],
 })
 export class BackgroundRemoverModule {}

@@ -9,7 +9,7 @@ import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { JobListQueryDto } from './dto/history-query.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
-import { BatchEventsService, EVENTS_MAX_MS } from './batch-events.service';
+import { EVENTS_MAX_MS, openEventStream, RemovalEventsService } from './removal-events.service';
 import { outputSizeHeaders, RemovalQueryService } from './removal-query.service';
 
 const uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundError('Resource') });
@@ -22,7 +22,7 @@ export class RemovalHistoryController {
     private readonly queries: RemovalQueryService,
     private readonly storage: StorageService,
     private readonly streams: SseStreamLimiter,
-    private readonly batchEvents: BatchEventsService,
+    private readonly eventStreams: RemovalEventsService,
   ) {}
 
   @ApiErrorCodes(...VALIDATION_ERRORS)
@@ -88,17 +88,32 @@ export class RemovalHistoryController {
   })
   async events(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<void> {
     const batch = await this.queries.getBatch(user.id, id); // 404 before the stream starts
-    const releaseSlot = await this.streams.open(user.id, EVENTS_MAX_MS); // 429 past the per-user cap
+    await this.withStreamSlot(user.id, () => this.eventStreams.streamBatch(user.id, batch, openEventStream(reply)));
+  }
+
+  @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
+  @Get('jobs/:id/events')
+  @ApiOperation({
+    summary: 'Server-sent events of one job',
+    description:
+      'Emits a `progress` event with the job now and whenever it changes (an attempt finished or failed and will be ' +
+      'retried, canceled), and ends after its final state (SUCCEEDED, FAILED or CANCELED).',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: '`event: progress` with the job on every change, then `event: end`',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  async jobEvents(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<void> {
+    const job = await this.queries.getJob(user.id, id); // 404 before the stream starts
+    await this.withStreamSlot(user.id, () => this.eventStreams.streamJob(user.id, job, openEventStream(reply)));
+  }
+
+  /** 429 past the per-user cap of open streams; the slot is released when the stream ends. */
+  private async withStreamSlot(userId: string, stream: () => Promise<void>): Promise<void> {
+    const releaseSlot = await this.streams.open(userId, EVENTS_MAX_MS);
     try {
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-request-id': String(reply.request.id),
-      });
-      await this.batchEvents.stream(user.id, batch, reply.raw);
+      await stream();
     } finally {
       releaseSlot();
     }

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { afterCursor, NotFoundError, toPage } from '@app/common';
+import { afterCursor, NotFoundError, parseCursor, toPage } from '@app/common';
 import { REMOVAL_REFERENCE_TYPES } from '@app/background-remover';
 import { BATCH_UPLOAD_ORDER, JobProducer, QueueName } from '@app/jobs';
 import { BackgroundRemovalBatch, BackgroundRemovalJob, JobStatus, PrismaService } from '@app/prisma';
-import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
 
-const TERMINAL_BATCH = new Set(['COMPLETED', 'PARTIAL', 'FAILED']);
+const TERMINAL_BATCH = new Set(['COMPLETED', 'PARTIAL', 'FAILED', 'CANCELED']);
 
 /** Read side: every query is scoped by the owner, so another user's id is simply "not found". */
 @Injectable()
@@ -125,6 +124,8 @@ export function toJobDto(job: BackgroundRemovalJob): RemovalJobDto {
     paidWith: job.paidWith,
     creditCharged: job.creditCharged,
     testMode: job.testMode,
+    webhookUrl: job.webhookUrl,
+    webhookEvents: job.webhookEvents,
     errorCode: job.errorCode,
     errorMessage: job.errorMessage,
     createdAt: job.createdAt,
@@ -138,7 +139,7 @@ export function outputSizeHeaders(job: { outputWidth: number | null; outputHeigh
 }
 
 export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {
-  const settled = batch.succeededItems + batch.failedItems;
+  const settled = batch.succeededItems + batch.failedItems + batch.canceledItems;
   return {
     id: batch.id,
     status: batch.status,
@@ -146,6 +147,7 @@ export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {
     totalItems: batch.totalItems,
     succeededItems: batch.succeededItems,
     failedItems: batch.failedItems,
+    canceledItems: batch.canceledItems,
     pendingItems: batch.totalItems - settled,
     progress: Math.floor((settled * 100) / batch.totalItems),
     unitPrice: batch.unitPrice,
@@ -157,5 +159,6 @@ export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {
     zipUrl: batch.zipUrl,
     createdAt: batch.createdAt,
     completedAt: batch.completedAt,
+    canceledAt: batch.canceledAt,
   };
 }

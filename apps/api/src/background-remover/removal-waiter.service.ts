@@ -35,6 +35,7 @@ export class RemovalWaiterService {
   }
 }
 
-export function isSettled(job: Pick<BackgroundRemovalJob, 'status'>): boolean {
-  return job.status === 'SUCCEEDED' || job.status === 'FAILED';
+/** Final: succeeded, failed (and refunded) or canceled (and refunded). */
+export function isSettled(job: { status: string }): boolean {
+  return job.status === 'SUCCEEDED' || job.status === 'FAILED' || job.status === 'CANCELED';
 }

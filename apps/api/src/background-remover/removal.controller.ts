@@ -29,6 +29,7 @@ import {
   toStoredOptions,
 } from './dto/removal-options.dto';
 import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
+import { SingleRemovalOptionsDto, toJobWebhook } from './dto/single-removal-options.dto';
 import { preferredImageFormat } from './image-response';
 import { outputSizeHeaders, RemovalQueryService, toBatchDto, toJobDto } from './removal-query.service';
 import { RemovalWaiterService, isSettled } from './removal-waiter.service';
@@ -62,6 +63,12 @@ const OPTION_FIELDS = {
   decontaminate: { type: 'boolean', default: false, description: DECONTAMINATE_DOC },
 };
 
+/** POST /remove only: where the job's events go (see SingleRemovalOptionsDto). */
+const JOB_EVENT_FIELDS = {
+  webhookUrl: { type: 'string', format: 'uri', description: 'Signed POSTs for this job’s events' },
+  webhookEvents: { type: 'string', example: 'completed,failed', description: 'Comma list (or repeated field) of completed, failed, progress; default completed,failed' },
+};
+
 @ApiTags('background-remover')
 @ApiBearerAuth()
 @Controller('background-remover')
@@ -91,7 +98,7 @@ export class RemovalController {
       'unless `format` is given; a failed job still answers its JSON). `?test=true`: free, watermarked, low-resolution.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['tier'], properties: { ...IMAGE_FIELDS, ...OPTION_FIELDS } } })
+  @ApiBody({ schema: { type: 'object', required: ['tier'], properties: { ...IMAGE_FIELDS, ...OPTION_FIELDS, ...JOB_EVENT_FIELDS } } })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N seconds (capped)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiHeader({ name: 'Accept', required: false, description: '`image/png` or `image/webp` (ranked above JSON): answer the image bytes' })
@@ -122,7 +129,8 @@ export class RemovalController {
       const parsed = await this.inputs.readOne(request, 'image', [BG_IMAGE_FIELD]);
       const bgImage = parsed.extras[0];
       const background = { hasBgImage: bgImage !== undefined };
-      const dto = await validateDto(RemovalOptionsDto, parsed.fields);
+      const dto = await validateDto(SingleRemovalOptionsDto, parsed.fields);
+      const webhook = toJobWebhook(dto); // job events: webhookUrl + webhookEvents
       const testMode = query.test === true;
       const effective = Object.assign(new RemovalOptionsDto(), dto, { format: dto.format ?? imageFormat });
       assertOutputOptions(effective, background);
@@ -131,7 +139,7 @@ export class RemovalController {
         { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}:${options.format}` },
         async (): Promise<StoredResponse> => {
           const { job, payment } = await this.removal.createSingle(
-            { userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options, testMode },
+            { userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options, testMode, webhook },
             parsed.images[0]!,
             bgImage,
           );

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { afterCursor, NotFoundError, toPage } from '@app/common';
+import { afterCursor, NotFoundError, parseCursor, toPage } from '@app/common';
 import { CreditsService } from '@app/credits';
 import { PrismaService } from '@app/prisma';
 import { AuthUser } from '../auth/auth.decorators';
-import { parseCursor } from '../common/cursor';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { CreditTransactionPageDto, GrantCreditsDto, GrantResultDto } from './dto/credits.dto';
 

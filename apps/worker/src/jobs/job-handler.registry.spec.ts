@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
-import { ALL_JOBS, JOB_HANDLER, JobHandler, JobName } from '@app/jobs';
+import { ALL_JOBS, JOB_HANDLER, JobHandler, JobName, PaidJobOutcome } from '@app/jobs';
 import { JobHandlerRegistry } from './job-handler.registry';
 
 /** A provider class with one @JobHandler method per given job name, each answering "handled <name>". */
@@ -40,11 +40,22 @@ describe('JobHandlerRegistry', () => {
     await app.close();
   });
 
-  it('is typed by job name: a handler whose payload does not fit its job does not compile (npm run typecheck)', () => {
+  it('is typed by job name: a handler whose payload or (paid job) outcome does not fit its job does not compile (npm run typecheck)', () => {
     class Typed {
       @JobHandler(JobName.RemoveBackground)
-      async fits(payload: { jobId: string }) {
-        return payload.jobId;
+      async fits(payload: { jobId: string }): Promise<PaidJobOutcome> {
+        return payload.jobId ? 'succeeded' : 'gone';
+      }
+
+      // @ts-expect-error a paid job answers with a PaidJobOutcome, not free text
+      @JobHandler(JobName.GenerateAvatar)
+      async freeText(payload: { generationId: string }) {
+        return `done ${payload.generationId}`;
+      }
+
+      @JobHandler(JobName.FinalizeBatch)
+      async anyResult(payload: { batchId: string }) {
+        return { finalized: payload.batchId };
       }
 
       // @ts-expect-error finalize-batch carries { batchId }: a method expecting { jobId } is refused by the compiler

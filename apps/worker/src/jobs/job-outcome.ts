@@ -2,17 +2,11 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { JobOutcome } from '@app/metrics';
 
 /**
- * A paid-job handler that gives up (settles the row FAILED and refunds) finishes normally so BullMQ does not retry,
- * and says so in its result: `'failed'` or `{ outcome: 'failed' }`.
+ * What a run that returned `result` means for the metrics. A paid-job handler that gives up (settles the row FAILED
+ * and refunds) finishes normally so BullMQ does not retry, and says so with the PaidJobOutcome `'failed'`.
  */
-function reportsFailure(result: unknown): boolean {
-  if (result === 'failed') return true;
-  return typeof result === 'object' && result !== null && (result as { outcome?: unknown }).outcome === 'failed';
-}
-
-/** What a run that returned `result` means for the metrics. */
 export function completedOutcome(result: unknown): JobOutcome {
-  return reportsFailure(result) ? 'failed' : 'succeeded';
+  return result === 'failed' ? 'failed' : 'succeeded';
 }
 
 /** What a run that threw means: BullMQ runs it again while attempts remain, unless the error is unrecoverable. */

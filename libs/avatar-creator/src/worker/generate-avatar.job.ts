@@ -3,14 +3,12 @@ import type { Job } from 'bullmq';
 import { AiProviderRegistry, ProviderError, toCatalogModel } from '@app/ai-providers';
 import { AppConfig } from '@app/config';
 import { ImagesService } from '@app/images';
-import { classifyJobFailure, JobHandler, JobName, JobPayloads } from '@app/jobs';
+import { classifyJobFailure, JobHandler, JobName, JobPayloads, PaidJobOutcome } from '@app/jobs';
 import { AiModel, AvatarGeneration, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { THUMBNAIL_SIZE } from '../avatar-creator.constants';
 import { AvatarGenerationSettlement, GenerationOutput } from './avatar-generation-settlement.service';
 import { readGenerationParams } from '../generation-params';
-
-type Outcome = 'succeeded' | 'failed' | 'already-settled' | 'gone';
 
 /**
  * generate-avatar: prompt → provider → validated image → storage → settle. The provider call happens outside
@@ -32,10 +30,10 @@ export class GenerateAvatarJob {
   ) {}
 
   @JobHandler(JobName.GenerateAvatar)
-  async handle(payload: JobPayloads[typeof JobName.GenerateAvatar], job: Job): Promise<{ outcome: Outcome }> {
+  async handle(payload: JobPayloads[typeof JobName.GenerateAvatar], job: Job): Promise<PaidJobOutcome> {
     const generation = await this.prisma.avatarGeneration.findUnique({ where: { id: payload.generationId } });
-    if (!generation) return { outcome: 'gone' };
-    if (generation.status === 'SUCCEEDED' || generation.status === 'FAILED') return { outcome: 'already-settled' };
+    if (!generation) return 'gone';
+    if (generation.status === 'SUCCEEDED' || generation.status === 'FAILED') return 'already-settled';
 
     const started = Date.now();
     let providerId = 'unresolved';
@@ -43,7 +41,7 @@ export class GenerateAvatarJob {
       const model = toCatalogModel(await this.loadModel(generation.modelKey));
       const resolved = this.providers.imageGenerator(model);
       providerId = resolved.providerId;
-      if (!(await this.settlement.markProcessing(generation.id, providerId))) return { outcome: 'already-settled' };
+      if (!(await this.settlement.markProcessing(generation.id, providerId))) return 'already-settled';
 
       const params = readGenerationParams(generation.params);
       const { data } = await resolved.generator.generate({
@@ -57,9 +55,9 @@ export class GenerateAvatarJob {
         model,
       });
       const output = await this.store(generation, data, providerId, started);
-      if (await this.settlement.succeed(generation, output)) return { outcome: 'succeeded' };
+      if (await this.settlement.succeed(generation, output)) return 'succeeded';
       await this.discardUnclaimedOutput(generation, output.imageKey);
-      return { outcome: 'already-settled' };
+      return 'already-settled';
     } catch (err) {
       const failure = classifyJobFailure(err);
       const attempts = job.opts.attempts ?? 1;
@@ -75,7 +73,7 @@ export class GenerateAvatarJob {
         errorMessage: failure.message,
         durationMs: Date.now() - started,
       });
-      return { outcome: settled ? 'failed' : 'already-settled' };
+      return settled ? 'failed' : 'already-settled';
     }
   }
 

@@ -16,6 +16,7 @@ import { SubscriptionQuotaService } from '../subscriptions/subscription-quota.se
 import { SubscriptionService } from '../subscriptions/subscription.service';
 import { StoredImage, TestModeAllowance, UploadedImage } from './removal-inputs';
 import { removalCreditReference } from '../credit-references';
+import type { JobWebhookEvent } from '../webhooks/job-webhook-events';
 
 export interface RemovalRequest {
   userId: string;
@@ -24,6 +25,12 @@ export interface RemovalRequest {
   size: OutputSize;
   options: Omit<StoredRemovalOptions, 'outputSize'>;
   testMode: boolean;
+}
+
+/** Where a single job sends its events, and which (see JOB_WEBHOOK_EVENTS). */
+export interface JobWebhook {
+  url: string;
+  events: JobWebhookEvent[];
 }
 
 interface Payment {
@@ -61,7 +68,8 @@ export class RemovalService {
    * `background` is the image composited behind the subject (the `bgImage` part; a fetched `bgImageUrl` arrives the
    * same way): validated like the input, stored privately next to it, deleted with it by retention.
    */
-  async createSingle(req: RemovalRequest, file: UploadedImage, background?: UploadedImage): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
+  async createSingle(req: RemovalRequest & { webhook?: JobWebhook }, file: UploadedImage, background?: UploadedImage): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
+    if (req.webhook) await this.checkWebhookUrl(req.webhook.url);
     const info = await this.images.inspect(file.data);
     const bgInfo = background ? await this.inspectBackground(background.data) : undefined;
     const model = await this.catalog.modelForTier(req.tier);
@@ -100,6 +108,8 @@ export class RemovalService {
             height: info.height,
             outputFormat: req.options.maskOnly ? 'png' : req.options.format,
             testMode: req.testMode,
+            webhookUrl: req.webhook?.url ?? null,
+            webhookEvents: req.webhook?.events ?? [],
             expiresAt: this.expiry(),
           },
         });
@@ -125,9 +135,7 @@ export class RemovalService {
     background?: StoredImage,
   ): Promise<{ batch: BackgroundRemovalBatch; payment: Payment }> {
     try {
-      if (req.webhookUrl) {
-        await resolvePublicTarget(req.webhookUrl, { field: 'webhookUrl', allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS });
-      }
+      if (req.webhookUrl) await this.checkWebhookUrl(req.webhookUrl);
       if (uploads.length === 0) {
         throw new DomainError('VALIDATION_FAILED', 'Send at least one image in `images`', {
           fields: [{ field: 'images', errors: ['at least one image is required'] }],
@@ -217,6 +225,11 @@ export class RemovalService {
       if (err instanceof DomainError) throw new DomainError(err.code, `bgImage: ${err.message}`, { ...err.details, field: 'bgImage' });
       throw err;
     }
+  }
+
+  /** The outbound URL policy, applied when the URL is accepted (and again at each delivery). */
+  private async checkWebhookUrl(url: string): Promise<void> {
+    await resolvePublicTarget(url, { field: 'webhookUrl', allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS });
   }
 
   /** Free test-mode calls are capped per user and day (each still costs us an inference). */

@@ -5,9 +5,9 @@ import { SubscriptionQuotaService } from '../subscriptions/subscription-quota.se
 import { removalCreditReference } from '../credit-references';
 
 /**
- * Gives back what a failed background-removal job paid: its credit share (idempotent per job through the ledger)
- * or the subscription quota it took. Call it only from the one place that moved the job to FAILED (a conditional
- * status update), which is what makes the quota release happen exactly once.
+ * Gives back what a failed or canceled background-removal job paid: its credit share (idempotent per job through the
+ * ledger) or the subscription quota it took. Call it only from the one place that moved the job to FAILED or CANCELED
+ * (a conditional status update from an open status), which is what makes the quota release happen exactly once.
  */
 @Injectable()
 export class RemovalRefundService {
@@ -17,9 +17,13 @@ export class RemovalRefundService {
     private readonly quota: SubscriptionQuotaService,
   ) {}
 
-  async refund(job: Pick<BackgroundRemovalJob, 'id' | 'userId' | 'batchId' | 'paidWith' | 'creditCharged' | 'createdAt'>, db: Db = this.prisma): Promise<number> {
+  async refund(
+    job: Pick<BackgroundRemovalJob, 'id' | 'userId' | 'batchId' | 'paidWith' | 'creditCharged' | 'createdAt'>,
+    db: Db = this.prisma,
+    description = 'Refund: background removal failed',
+  ): Promise<number> {
     if (job.paidWith === 'CREDITS' && job.creditCharged > 0) {
-      const moved = await this.credits.refund(job.userId, job.creditCharged, removalCreditReference.job(job.id, 'Refund: background removal failed'), db);
+      const moved = await this.credits.refund(job.userId, job.creditCharged, removalCreditReference.job(job.id, description), db);
       if (moved.applied && job.batchId) {
         await db.backgroundRemovalBatch.update({ where: { id: job.batchId }, data: { creditRefunded: { increment: job.creditCharged } } });
       }

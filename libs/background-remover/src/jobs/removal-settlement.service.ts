@@ -3,6 +3,8 @@ import type { Job } from 'bullmq';
 import { classifyJobFailure, JobName, JobProducer, OPEN_JOB_STATUSES } from '@app/jobs';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
 import { RemovalRefundService } from './removal-refund.service';
+import { JobWebhookEvent, jobWebhookJobId } from '../webhooks/job-webhook-events';
+import { WEBHOOK_DELIVERY_OPTIONS } from '../webhooks/webhook-sender.service';
 
 const OPEN = { in: OPEN_JOB_STATUSES };
 
@@ -31,6 +33,19 @@ export class RemovalSettlementService {
     private readonly jobs: JobProducer,
   ) {}
 
+  /**
+   * Marks an attempt as started; false (nothing changed) once the row is settled. Only an open row may start: a job
+   * failed and refunded meanwhile (e.g. an enqueue that timed out but did reach Redis) must not run and deliver an
+   * output the user got their money back for.
+   */
+  async markProcessing(row: BackgroundRemovalJob): Promise<boolean> {
+    const { count } = await this.prisma.backgroundRemovalJob.updateMany({
+      where: { id: row.id, status: OPEN },
+      data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
+    });
+    return count === 1;
+  }
+
   async succeed(row: BackgroundRemovalJob, output: RemovalOutput): Promise<boolean> {
     const settled = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.backgroundRemovalJob.updateMany({
@@ -43,6 +58,7 @@ export class RemovalSettlementService {
       return count === 1;
     });
     if (settled && row.batchId) await this.finalizeIfDone(row.batchId);
+    if (settled) await this.notify(row, 'completed');
     return settled;
   }
 
@@ -61,36 +77,52 @@ export class RemovalSettlementService {
     });
     if (settled) this.logger.warn({ jobId: row.id, code }, 'background removal failed; payment returned');
     if (settled && row.batchId) await this.finalizeIfDone(row.batchId);
+    if (settled) await this.notify(row, 'failed');
     return settled;
   }
 
   /**
-   * Decides what an error means for the job: retry later (rethrow while attempts remain and the error may pass),
-   * or fail now and refund.
+   * Queues the job's webhook for `event` if it asked for it. Best effort: the job has settled whatever happens here,
+   * so a queue outage is logged rather than failing (and retrying) a finished job.
    */
-  async handleError(row: BackgroundRemovalJob, err: unknown, job: Job): Promise<void> {
+  async notify(row: Pick<BackgroundRemovalJob, 'id' | 'webhookUrl' | 'webhookEvents' | 'attempts'>, event: JobWebhookEvent, attempt = row.attempts): Promise<void> {
+    if (!row.webhookUrl || !row.webhookEvents.includes(event)) return;
+    await this.jobs
+      .enqueue(JobName.DeliverJobWebhook, { jobId: row.id, event, attempt }, { jobId: jobWebhookJobId(row.id, event, attempt), ...WEBHOOK_DELIVERY_OPTIONS })
+      .catch((err: unknown) => this.logger.warn({ err, jobId: row.id, event }, 'could not queue the job webhook'));
+  }
+
+  /**
+   * Decides what an error means for the job: retry later (rethrow while attempts remain and the error may pass),
+   * or fail now and refund. Returns whether this call settled it (false: someone else already had).
+   */
+  async handleError(row: BackgroundRemovalJob, err: unknown, job: Job): Promise<boolean> {
     const failure = classifyJobFailure(err);
     const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
     if (failure.code === 'INTERNAL_ERROR') this.logger.error({ err, jobId: row.id }, 'background removal crashed');
     else this.logger.warn({ err, jobId: row.id, code: failure.code, transient: failure.transient, attemptsLeft }, 'background removal attempt failed');
     if (failure.transient && attemptsLeft) {
       await this.prisma.backgroundRemovalJob.updateMany({
-        where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
+        where: { id: row.id, status: OPEN },
         data: { status: 'QUEUED', errorMessage: `Retrying: ${failure.message}`.slice(0, 500) },
       });
       throw err;
     }
-    await this.fail(row, failure.code, failure.message);
+    return this.fail(row, failure.code, failure.message);
   }
 
   /** When every item has settled, hand the batch to the finalize job (ZIP, final status, webhook). */
   async finalizeIfDone(batchId: string): Promise<void> {
     const batch = await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: batchId } });
-    if (!batch || batch.succeededItems + batch.failedItems < batch.totalItems) return;
+    if (!batch || !batchItemsSettled(batch)) return;
     if (batch.status !== 'QUEUED' && batch.status !== 'PROCESSING') return;
     await this.jobs.enqueue(JobName.FinalizeBatch, { batchId }, { jobId: finalizeJobId(batchId) });
   }
 }
+
+/** Every item succeeded, failed or was canceled. */
+export const batchItemsSettled = (batch: { succeededItems: number; failedItems: number; canceledItems: number; totalItems: number }) =>
+  batch.succeededItems + batch.failedItems + batch.canceledItems >= batch.totalItems;
 
 export const finalizeJobId = (batchId: string) => `finalize-${batchId}`;
 export const webhookJobId = (batchId: string) => `webhook-${batchId}`;

@@ -4,11 +4,12 @@ import { ImagesModule } from '@app/images';
 import { StorageModule } from '@app/storage';
 import { BatchWebhookHandler } from './batch-webhook.handler';
 import { FinalizeBatchHandler } from './finalize-batch.handler';
+import { JobWebhookHandler } from './job-webhook.handler';
 import { RemoveBackgroundHandler } from './remove-background.handler';
 import { BatchFinalizeReconcileSource, RemovalJobReconcileSource } from './removal-reconcile.sources';
 import { RemovalRetentionSweeper } from './removal-retention.sweeper';
 import { BackgroundRemoverCoreModule } from '../background-remover-core.module';
-import { RemovalSettlementService } from '../jobs/removal-settlement.service';
+import { WebhookSender } from '../webhooks/webhook-sender.service';
 
 /** The Background Remover's job handlers, reconcile sources and retention sweeper, registered by the worker. */
 @Module({
@@ -17,7 +18,8 @@ import { RemovalSettlementService } from '../jobs/removal-settlement.service';
     RemoveBackgroundHandler,
     FinalizeBatchHandler,
     BatchWebhookHandler,
-    RemovalSettlementService,
+    JobWebhookHandler,
+    WebhookSender,
     RemovalJobReconcileSource,
     BatchFinalizeReconcileSource,
     RemovalRetentionSweeper,

@@ -4,7 +4,8 @@ import { ZipArchive } from 'archiver';
 import { BATCH_UPLOAD_ORDER, JobHandler, JobName, JobPayloads, JobProducer } from '@app/jobs';
 import { BatchStatus, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
-import { webhookJobId } from '../jobs/removal-settlement.service';
+import { batchItemsSettled, webhookJobId } from '../jobs/removal-settlement.service';
+import { WEBHOOK_DELIVERY_OPTIONS } from '../webhooks/webhook-sender.service';
 
 /** After the last item settles: ZIP the succeeded outputs (streamed), set the final status, notify the webhook. */
 @Injectable()
@@ -21,7 +22,7 @@ export class FinalizeBatchHandler {
   async handle(payload: JobPayloads['finalize-batch']): Promise<string> {
     const batch = await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: payload.batchId } });
     if (!batch || (batch.status !== 'QUEUED' && batch.status !== 'PROCESSING')) return 'already final';
-    if (batch.succeededItems + batch.failedItems < batch.totalItems) return 'not settled yet';
+    if (!batchItemsSettled(batch)) return 'not settled yet';
 
     const succeeded = await this.prisma.backgroundRemovalJob.findMany({
       where: { batchId: batch.id, status: 'SUCCEEDED', outputKey: { not: null } },
@@ -33,7 +34,7 @@ export class FinalizeBatchHandler {
       zipKey = storageLayout.removal.batchZip(batch.userId, batch.id);
       await this.writeZip(zipKey, succeeded);
     }
-    const status: BatchStatus = batch.failedItems === 0 ? 'COMPLETED' : succeeded.length === 0 ? 'FAILED' : 'PARTIAL';
+    const status = finalBatchStatus(batch, succeeded.length);
     const { count } = await this.prisma.backgroundRemovalBatch.updateMany({
       where: { id: batch.id, status: { in: ['QUEUED', 'PROCESSING'] } },
       data: { status, zipKey, zipUrl: zipKey ? this.storage.publicUrl(zipKey) : null, completedAt: new Date() },
@@ -41,8 +42,7 @@ export class FinalizeBatchHandler {
     if (count === 1 && batch.webhookUrl) {
       await this.jobs.enqueue(JobName.DeliverBatchWebhook, { batchId: batch.id }, {
         jobId: webhookJobId(batch.id),
-        attempts: 8,
-        backoff: { type: 'exponential', delay: 5_000 },
+        ...WEBHOOK_DELIVERY_OPTIONS,
       });
     }
     this.logger.log({ batchId: batch.id, status, files: succeeded.length }, 'batch finalized');
@@ -62,6 +62,15 @@ export class FinalizeBatchHandler {
     }
     await Promise.race([Promise.all([archive.finalize(), stored]), failed]);
   }
+}
+
+/**
+ * COMPLETED: every item succeeded. A batch its owner canceled ends CANCELED when no item produced an output and
+ * PARTIAL when some did (the ZIP holds them). Otherwise FAILED when nothing succeeded, else PARTIAL.
+ */
+export function finalBatchStatus(batch: { failedItems: number; canceledItems: number }, succeeded: number): BatchStatus {
+  if (batch.canceledItems > 0) return succeeded > 0 ? 'PARTIAL' : 'CANCELED';
+  return batch.failedItems === 0 ? 'COMPLETED' : succeeded === 0 ? 'FAILED' : 'PARTIAL';
 }
 
 /** `<n>-<original name>.<ext>`, unique within the archive, no path components. */

@@ -59,7 +59,7 @@ export class BatchFinalizeReconcileSource implements ReconcileSource {
   async findUnsettled(before: Date, limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       SELECT id::text FROM background_removal_batches
-       WHERE status IN ('QUEUED', 'PROCESSING') AND succeeded_items + failed_items >= total_items AND updated_at < ${before}
+       WHERE status IN ('QUEUED', 'PROCESSING') AND succeeded_items + failed_items + canceled_items >= total_items AND updated_at < ${before}
        ORDER BY updated_at LIMIT ${limit}`;
     return rows.map((r) => r.id);
   }

@@ -19,7 +19,7 @@ export class RemovalRetentionSweeper implements RetentionSweeper {
     let removed = 0;
     for (;;) {
       const jobs = await this.prisma.backgroundRemovalJob.findMany({
-        where: { expiresAt: { lt: now }, status: { in: ['SUCCEEDED', 'FAILED'] }, OR: [{ outputKey: { not: null } }, { inputKey: { not: '' } }] },
+        where: { expiresAt: { lt: now }, status: { in: ['SUCCEEDED', 'FAILED', 'CANCELED'] }, OR: [{ outputKey: { not: null } }, { inputKey: { not: '' } }] },
         select: { id: true, userId: true, inputKey: true, bgImageKey: true },
         take: BATCH,
       });

@@ -4,8 +4,8 @@ import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { AiProviderRegistry, toCatalogModel } from '@app/ai-providers';
 import { ImagesService } from '@app/images';
-import { JobHandler, JobName, JobPayloads, OPEN_JOB_STATUSES, StoredRemovalOptions } from '@app/jobs';
-import { PrismaService } from '@app/prisma';
+import { JobHandler, JobName, JobPayloads, PaidJobOutcome, StoredRemovalOptions } from '@app/jobs';
+import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalSettlementService } from '../jobs/removal-settlement.service';
 import { previewMaxSide } from '../pricing/output-size';
@@ -23,16 +23,12 @@ export class RemoveBackgroundHandler {
   ) {}
 
   @JobHandler(JobName.RemoveBackground)
-  async handle(payload: JobPayloads['remove-background'], job: Job): Promise<string> {
+  async handle(payload: JobPayloads['remove-background'], job: Job): Promise<PaidJobOutcome> {
     const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: payload.jobId } });
-    if (!row) return 'already settled';
-    // Only an open row may start: a job failed and refunded meanwhile (e.g. an enqueue that timed out but did reach
-    // Redis) must not run and deliver an output the user got their money back for.
-    const { count } = await this.prisma.backgroundRemovalJob.updateMany({
-      where: { id: row.id, status: { in: OPEN_JOB_STATUSES } },
-      data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
-    });
-    if (count === 0) return 'already settled';
+    if (!row) return 'gone';
+    // Only an open row may start (a cancel is the same conditional update on QUEUED, so exactly one of them wins).
+    if (!(await this.settlement.markProcessing(row))) return 'already-settled';
+    await this.settlement.notify(row, 'progress', row.attempts + 1);
     if (row.batchId) {
       await this.prisma.backgroundRemovalBatch.updateMany({ where: { id: row.batchId, status: 'QUEUED' }, data: { status: 'PROCESSING' } });
     }
@@ -64,7 +60,7 @@ export class RemoveBackgroundHandler {
       const thumbnailKey = storageLayout.removal.thumbnail(row.userId, row.id);
       await this.storage.put('public', outputKey, output.data, { contentType: output.contentType });
       await this.storage.put('public', thumbnailKey, thumbnail, { contentType: 'image/webp' });
-      await this.settlement.succeed(row, {
+      const settled = await this.settlement.succeed(row, {
         outputKey,
         outputUrl: this.storage.publicUrl(outputKey),
         thumbnailUrl: this.storage.publicUrl(thumbnailKey),
@@ -74,11 +70,22 @@ export class RemoveBackgroundHandler {
         provider: providerId,
         processingMs: Date.now() - started,
       });
+      if (!settled) return this.discardUnlessSucceeded(row);
       return 'succeeded';
     } catch (err) {
-      await this.settlement.handleError(row, err, job);
-      return 'failed';
+      return (await this.settlement.handleError(row, err, job)) ? 'failed' : 'already-settled';
     }
+  }
+
+  /**
+   * This run lost the race to settle the row (a duplicate run after a stall, a late run of a job that was failed or
+   * canceled and paid back meanwhile). Its outputs must not stay public for a job the user got their money back for;
+   * they share keys with the run that did succeed, so they stay only when the row is SUCCEEDED.
+   */
+  private async discardUnlessSucceeded(row: BackgroundRemovalJob): Promise<PaidJobOutcome> {
+    const current = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: row.id }, select: { status: true } });
+    if (current?.status !== 'SUCCEEDED') await this.storage.deletePrefix('public', storageLayout.removal.jobPrefix(row.userId, row.id));
+    return 'already-settled';
   }
 }
 

@@ -3,7 +3,8 @@ import { QUALITY_TIER_DOC } from '../../common/tier-docs';
 
 export class RemovalJobDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED'] }) status!: string;
+  @ApiProperty({ enum: ['QUEUED', 'PROCESSING', 'SUCCEEDED', 'FAILED', 'CANCELED'], description: 'CANCELED: canceled by you before it started, and paid back' })
+  status!: string;
   @ApiProperty({ enum: ['basic', 'standard', 'professional', 'industry'], description: QUALITY_TIER_DOC }) tier!: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) batchId!: string | null;
   @ApiProperty({ nullable: true, type: String }) originalFilename!: string | null;
@@ -20,6 +21,8 @@ export class RemovalJobDto {
   @ApiProperty({ enum: ['CREDITS', 'SUBSCRIPTION', 'TEST'] }) paidWith!: string;
   @ApiProperty() creditCharged!: number;
   @ApiProperty() testMode!: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'Single jobs: where signed event POSTs go' }) webhookUrl!: string | null;
+  @ApiProperty({ type: [String], enum: ['completed', 'failed', 'progress'], description: 'Events sent to webhookUrl' }) webhookEvents!: string[];
   @ApiProperty({ nullable: true, type: String }) errorCode!: string | null;
   @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
   @ApiProperty() createdAt!: Date;
@@ -42,11 +45,16 @@ export class BatchItemDto {
 
 export class BatchDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['QUEUED', 'PROCESSING', 'COMPLETED', 'PARTIAL', 'FAILED'] }) status!: string;
+  @ApiProperty({
+    enum: ['QUEUED', 'PROCESSING', 'COMPLETED', 'PARTIAL', 'FAILED', 'CANCELED'],
+    description: 'A canceled batch ends CANCELED when no item produced an output, PARTIAL when some did (they are in the ZIP)',
+  })
+  status!: string;
   @ApiProperty({ description: QUALITY_TIER_DOC }) tier!: string;
   @ApiProperty() totalItems!: number;
   @ApiProperty() succeededItems!: number;
   @ApiProperty() failedItems!: number;
+  @ApiProperty({ description: 'Items canceled before they started (each paid back)' }) canceledItems!: number;
   @ApiProperty() pendingItems!: number;
   @ApiProperty({ description: 'Progress 0..100 (settled items)' }) progress!: number;
   @ApiProperty() unitPrice!: number;
@@ -60,6 +68,7 @@ export class BatchDto {
   @ApiPropertyOptional({ description: 'Jobs waiting in the removal queue (while the batch is queued)' }) queueDepth?: number;
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) completedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'When you canceled it (running items still finish)' }) canceledAt!: Date | null;
   @ApiPropertyOptional({ type: [BatchItemDto] }) items?: BatchItemDto[];
 }
 

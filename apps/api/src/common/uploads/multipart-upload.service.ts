@@ -149,7 +149,9 @@ export class MultipartUploadService {
         if (part.valueTruncated || Buffer.byteLength(value) > MAX_OPTION_FIELD_BYTES) {
           throw new DomainError('PAYLOAD_TOO_LARGE', `Field "${part.fieldname}" is longer than ${MAX_OPTION_FIELD_BYTES} bytes`);
         }
-        fields[part.fieldname] = value;
+        // A repeated field arrives comma-joined (`webhookEvents=completed&webhookEvents=failed`); single-valued fields
+        // then fail validation instead of silently keeping the last value.
+        fields[part.fieldname] = Object.hasOwn(fields, part.fieldname) ? `${fields[part.fieldname]},${value}` : value;
       }
     }
     return { fields, requestHash: hash.digest('hex') };

@@ -1,12 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { afterCursor, NotFoundError, toPage } from '@app/common';
-import { PrismaService } from '@app/prisma';
+import { afterCursor, NotFoundError, Page, PageRequest, parseCursor, toPage } from '@app/common';
+import { Avatar, PrismaService } from '@app/prisma';
 import { StorageService } from '@app/storage';
-import { parseCursor } from '../common/cursor';
-import { CursorQueryDto } from '../common/pagination.dto';
-import { AvatarProjectsService } from './avatar-projects.service';
-import { toAvatarDto } from './avatar-creator.mappers';
-import { AvatarDto, AvatarPageDto } from './dto/avatar.dto';
+import { AvatarProjectsService } from '../projects/avatar-projects.service';
 
 /** Reading and deleting avatars, owner-scoped. */
 @Injectable()
@@ -19,21 +15,21 @@ export class AvatarsService {
     private readonly storage: StorageService,
   ) {}
 
-  async listInProject(userId: string, projectId: string, query: CursorQueryDto): Promise<AvatarPageDto> {
+  /** A project's avatars, newest first (404 if the project is not the user's). */
+  async listInProject(userId: string, projectId: string, page: PageRequest): Promise<Page<Avatar>> {
     await this.projects.findOwned(userId, projectId);
     const rows = await this.prisma.avatar.findMany({
-      where: { projectId, userId, ...afterCursor(parseCursor(query.cursor)) },
+      where: { projectId, userId, ...afterCursor(parseCursor(page.cursor)) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: query.limit + 1,
+      take: page.limit + 1,
     });
-    const page = toPage(rows, query.limit);
-    return { items: page.items.map(toAvatarDto), nextCursor: page.nextCursor };
+    return toPage(rows, page.limit);
   }
 
-  async get(userId: string, avatarId: string): Promise<AvatarDto> {
+  async get(userId: string, avatarId: string): Promise<Avatar> {
     const avatar = await this.prisma.avatar.findFirst({ where: { id: avatarId, userId } });
     if (!avatar) throw new NotFoundError('Avatar');
-    return toAvatarDto(avatar);
+    return avatar;
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AiProviderRegistry, ModelAvailability, toCatalogModel } from '@app/ai-providers';
-import { AVATAR_APP_ID, tierAllows } from '@app/avatar-creator';
 import { DomainError, NotFoundError } from '@app/common';
 import { AiModel, PrismaService, UserTier } from '@app/prisma';
+import { AVATAR_APP_ID, tierAllows } from '../avatar-creator.constants';
 
 /** A catalogue row with who serves it in this deployment (after AI_PROVIDER_MAP). */
 export interface CatalogEntry {
@@ -11,7 +11,7 @@ export interface CatalogEntry {
 }
 
 /**
- * The avatar-creator model catalogue as one user sees it: enabled rows their tier allows, and whether this
+ * The avatar-creator model catalogue as one user sees it: enabled rows their account tier allows, and whether this
  * deployment can serve each (asked of the provider registry; no network call). Models that cannot run here are
  * refused before anything is charged.
  */

@@ -1,21 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { avatarGenerationCreditReference, resolveGenerationParams } from '@app/avatar-creator';
 import { NotFoundError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { CreditsService } from '@app/credits';
 import { JobName, JobProducer } from '@app/jobs';
-import { AvatarGeneration, Prisma, PrismaService } from '@app/prisma';
-import { AuthUser } from '../auth/auth.decorators';
-import { AvatarCatalogService } from './avatar-catalog.service';
-import { toGenerationDto } from './avatar-creator.mappers';
-import { AvatarProjectsService } from './avatar-projects.service';
-import { AvatarGenerationDto, AvatarGenerationParamsDto, GenerationAcceptedDto } from './dto/avatar-generation.dto';
+import { AvatarGeneration, Prisma, PrismaService, UserTier } from '@app/prisma';
+import { AvatarCatalogService } from '../catalog/avatar-catalog.service';
+import { avatarGenerationCreditReference } from '../credit-references';
+import { GenerationRequestParams, resolveGenerationParams } from '../generation-params';
+import { AvatarProjectsService } from '../projects/avatar-projects.service';
 
-export interface GenerationRequest extends AvatarGenerationParamsDto {
+/** Who asks: the generation is charged to `id`; `accountTier` decides which models they may use. */
+export interface GenerationRequester {
+  id: string;
+  accountTier: UserTier;
+}
+
+/** A validated generation request (the API's DTO checks the bounds in GENERATION_LIMITS). */
+export interface GenerationRequest extends GenerationRequestParams {
   name: string;
+  prompt: string;
+  negativePrompt?: string;
+  /** Defaults to the cheapest model the account tier allows. */
+  modelKey?: string;
   isPreview: boolean;
 }
+
+export interface GenerationAccepted {
+  generation: AvatarGeneration;
+  /** Credits charged for it. */
+  creditUsed: number;
+  /** Balance after the charge. */
+  creditBalance: number;
+}
+
+/** A generation with the avatar made from it, if any. */
+export type GenerationWithAvatar = AvatarGeneration & { avatar: { id: string } | null };
 
 /**
  * Accepting a generation: pick the model → in ONE transaction create the row and charge for it → enqueue
@@ -35,9 +55,9 @@ export class AvatarGenerationService {
     private readonly config: AppConfig,
   ) {}
 
-  async start(user: AuthUser, projectId: string, request: GenerationRequest): Promise<GenerationAcceptedDto> {
+  async start(user: GenerationRequester, projectId: string, request: GenerationRequest): Promise<GenerationAccepted> {
     await this.projects.findOwned(user.id, projectId);
-    const model = await this.catalog.pickForGeneration(user.tier, request.modelKey);
+    const model = await this.catalog.pickForGeneration(user.accountTier, request.modelKey);
     const params = resolveGenerationParams(model, request);
     const id = randomUUID();
 
@@ -74,16 +94,16 @@ export class AvatarGenerationService {
       await this.failUnqueued(generation);
       throw err;
     }
-    return { generation: toGenerationDto(generation, null), creditUsed: model.creditCost, creditBalance: balance };
+    return { generation, creditUsed: model.creditCost, creditBalance: balance };
   }
 
-  async get(userId: string, generationId: string): Promise<AvatarGenerationDto> {
+  async get(userId: string, generationId: string): Promise<GenerationWithAvatar> {
     const generation = await this.prisma.avatarGeneration.findFirst({
       where: { id: generationId, userId },
       include: { avatar: { select: { id: true } } },
     });
     if (!generation) throw new NotFoundError('Generation');
-    return toGenerationDto(generation, generation.avatar?.id ?? null);
+    return generation;
   }
 
   /** Settles a row whose job never reached the queue, and refunds it (only if this call settled it). */

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { readGenerationParams } from '@app/avatar-creator';
 import { DomainError, NotFoundError } from '@app/common';
-import { PrismaService } from '@app/prisma';
-import { toAvatarDto } from './avatar-creator.mappers';
-import { AvatarProjectsService } from './avatar-projects.service';
-import { SavePreviewDto } from './dto/avatar-generation.dto';
-import { AvatarDto } from './dto/avatar.dto';
+import { Avatar, PrismaService } from '@app/prisma';
+import { readGenerationParams } from '../generation-params';
+import { AvatarProjectsService } from '../projects/avatar-projects.service';
+
+export interface SavePreviewRequest {
+  generationId: string;
+  /** Defaults to the preview's name. */
+  name?: string;
+}
 
 type NotSaveableReason = 'NOT_A_PREVIEW' | 'ALREADY_SAVED' | 'NOT_READY' | 'FAILED' | 'EXPIRED' | 'OUTPUT_DELETED';
 
@@ -20,12 +23,12 @@ export class AvatarPreviewService {
     private readonly projects: AvatarProjectsService,
   ) {}
 
-  async save(userId: string, projectId: string, dto: SavePreviewDto): Promise<AvatarDto> {
+  async save(userId: string, projectId: string, request: SavePreviewRequest): Promise<Avatar> {
     await this.projects.findOwned(userId, projectId);
     const now = new Date();
     return this.prisma.$transaction(async (tx) => {
       await this.projects.lockOwned(tx, userId, projectId);
-      const preview = await tx.avatarGeneration.findFirst({ where: { id: dto.generationId, userId, projectId } });
+      const preview = await tx.avatarGeneration.findFirst({ where: { id: request.generationId, userId, projectId } });
       if (!preview) throw new NotFoundError('Generation');
       const { count } = await tx.avatarGeneration.updateMany({
         where: {
@@ -42,11 +45,11 @@ export class AvatarPreviewService {
       if (count !== 1) throw notSaveable(reasonFor(preview, now));
 
       const params = readGenerationParams(preview.params);
-      const avatar = await tx.avatar.create({
+      return tx.avatar.create({
         data: {
           userId,
           projectId,
-          name: dto.name ?? preview.name,
+          name: request.name ?? preview.name,
           source: 'GENERATED',
           imageKey: preview.outputKey!,
           imageUrl: preview.outputUrl!,
@@ -57,7 +60,6 @@ export class AvatarPreviewService {
           generationId: preview.id,
         },
       });
-      return toAvatarDto(avatar);
     });
   }
 }

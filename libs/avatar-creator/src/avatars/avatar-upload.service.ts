@@ -1,24 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import type { FastifyRequest } from 'fastify';
-import { THUMBNAIL_SIZE, UPLOAD_MAX_SIDE } from '@app/avatar-creator';
-import { DomainError } from '@app/common';
 import { ImagesService } from '@app/images';
-import { PrismaService } from '@app/prisma';
+import { Avatar, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
-import { MultipartUploadService } from '../common/uploads/multipart-upload.service';
-import { flattenErrors } from '../common/validation';
-import { toAvatarDto } from './avatar-creator.mappers';
-import { AvatarProjectsService } from './avatar-projects.service';
-import { AvatarDto, UploadAvatarFieldsDto } from './dto/avatar.dto';
+import { THUMBNAIL_SIZE, UPLOAD_MAX_SIDE } from '../avatar-creator.constants';
+import { AvatarProjectsService } from '../projects/avatar-projects.service';
 
-const IMAGE_FIELD = 'image';
+/** An image read into memory by the transport (the API's multipart reader), not yet validated. */
+export interface AvatarImageUpload {
+  filename: string;
+  data: Buffer;
+}
 
 /**
- * Multipart image → avatar. The image is checked by content (415/413/422) before anything is stored, then
+ * Uploaded image → avatar. The image is checked by content (415/413/422) before anything is stored, then
  * re-encoded by us: EXIF orientation applied, metadata dropped, downscaled to UPLOAD_MAX_SIDE, PNG + thumbnail.
+ * Ownership is settled under the project lock when the row is written (404, and the stored files are removed);
+ * the API also checks it before reading the request body.
  */
 @Injectable()
 export class AvatarUploadService {
@@ -27,24 +25,14 @@ export class AvatarUploadService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly projects: AvatarProjectsService,
-    private readonly uploads: MultipartUploadService,
     private readonly images: ImagesService,
     private readonly storage: StorageService,
   ) {}
 
-  async upload(userId: string, projectId: string, request: FastifyRequest): Promise<AvatarDto> {
-    await this.projects.findOwned(userId, projectId);
-    const { files, fields } = await this.uploads.bufferFiles(request, [IMAGE_FIELD]);
-    const meta = await validateFields(fields);
-    const file = files[0];
-    if (!file || files.length !== 1) {
-      throw new DomainError('VALIDATION_FAILED', `Send exactly one image in the "${IMAGE_FIELD}" field`, {
-        fields: [{ field: IMAGE_FIELD, errors: [files.length ? 'only one image per upload' : 'an image is required'] }],
-      });
-    }
-
-    await this.images.inspect(file.data);
-    const pixels = await this.images.toRgba(file.data, { maxSide: UPLOAD_MAX_SIDE });
+  /** `name` defaults to the file name without its extension. */
+  async upload(userId: string, projectId: string, image: AvatarImageUpload, name?: string): Promise<Avatar> {
+    await this.images.inspect(image.data);
+    const pixels = await this.images.toRgba(image.data, { maxSide: UPLOAD_MAX_SIDE });
     const png = await this.images.fromRgba(pixels.data, pixels.width, pixels.height, { format: 'png' });
     const thumbnail = await this.images.thumbnail(png, { size: THUMBNAIL_SIZE, format: 'webp' });
 
@@ -53,14 +41,14 @@ export class AvatarUploadService {
     await this.storage.put('public', keys.image, png, { contentType: 'image/png' });
     await this.storage.put('public', keys.thumbnail, thumbnail, { contentType: 'image/webp' });
     try {
-      const avatar = await this.prisma.$transaction(async (tx) => {
+      return await this.prisma.$transaction(async (tx) => {
         await this.projects.lockOwned(tx, userId, projectId);
         return tx.avatar.create({
           data: {
             id: avatarId,
             userId,
             projectId,
-            name: meta.name ?? nameFromFilename(file.filename),
+            name: name ?? nameFromFilename(image.filename),
             source: 'UPLOAD',
             imageKey: keys.image,
             imageUrl: this.storage.publicUrl(keys.image),
@@ -71,7 +59,6 @@ export class AvatarUploadService {
           },
         });
       });
-      return toAvatarDto(avatar);
     } catch (err) {
       // e.g. the project was deleted while the image was processed: leave no orphan files.
       await Promise.all([keys.image, keys.thumbnail].map((key) => this.storage.delete('public', key))).catch((cleanupErr: unknown) =>
@@ -80,13 +67,6 @@ export class AvatarUploadService {
       throw err;
     }
   }
-}
-
-async function validateFields(fields: Record<string, string>): Promise<UploadAvatarFieldsDto> {
-  const dto = plainToInstance(UploadAvatarFieldsDto, fields);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw new DomainError('VALIDATION_FAILED', 'Request validation failed', { fields: flattenErrors(errors) });
-  return dto;
 }
 
 function nameFromFilename(filename: string): string {

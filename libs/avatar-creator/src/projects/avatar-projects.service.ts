@@ -1,14 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { avatarGenerationCreditReference, PROJECT_PREVIEW_THUMBNAILS } from '@app/avatar-creator';
-import { afterCursor, NotFoundError, toPage } from '@app/common';
+import { afterCursor, NotFoundError, Page, PageRequest, parseCursor, toPage } from '@app/common';
 import { CreditsService } from '@app/credits';
 import { OPEN_JOB_STATUSES } from '@app/jobs';
 import { AvatarProject, Prisma, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
-import { parseCursor } from '../common/cursor';
-import { CursorQueryDto } from '../common/pagination.dto';
-import { toProjectDto } from './avatar-creator.mappers';
-import { AvatarProjectDto, AvatarProjectPageDto, CreateAvatarProjectDto, UpdateAvatarProjectDto } from './dto/avatar-project.dto';
+import { PROJECT_PREVIEW_THUMBNAILS } from '../avatar-creator.constants';
+import { avatarGenerationCreditReference } from '../credit-references';
 
 /** Avatar count and the newest thumbnails, loaded with every project. */
 const SUMMARY = {
@@ -19,6 +16,23 @@ const SUMMARY = {
     take: PROJECT_PREVIEW_THUMBNAILS,
   },
 };
+
+/** A project with its avatar count and newest thumbnails (what every project response shows). */
+export type ProjectWithSummary = AvatarProject & {
+  _count: { avatars: number };
+  avatars: { thumbnailUrl: string }[];
+};
+
+export interface ProjectFields {
+  name: string;
+  description?: string;
+}
+
+/** A partial update: an absent field is left alone; a null description clears it. */
+export interface ProjectChanges {
+  name?: string;
+  description?: string | null;
+}
 
 /** Owner-scoped project CRUD: another user's project is indistinguishable from a missing one (404). */
 @Injectable()
@@ -49,37 +63,36 @@ export class AvatarProjectsService {
     if (rows.length === 0) throw new NotFoundError('Project');
   }
 
-  async list(userId: string, query: CursorQueryDto): Promise<AvatarProjectPageDto> {
+  /** The user's projects, newest first. */
+  async list(userId: string, page: PageRequest): Promise<Page<ProjectWithSummary>> {
     const rows = await this.prisma.avatarProject.findMany({
-      where: { userId, ...afterCursor(parseCursor(query.cursor)) },
+      where: { userId, ...afterCursor(parseCursor(page.cursor)) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: query.limit + 1,
+      take: page.limit + 1,
       include: SUMMARY,
     });
-    const page = toPage(rows, query.limit);
-    return { items: page.items.map(toProjectDto), nextCursor: page.nextCursor };
+    return toPage(rows, page.limit);
   }
 
-  async get(userId: string, projectId: string): Promise<AvatarProjectDto> {
+  async get(userId: string, projectId: string): Promise<ProjectWithSummary> {
     const project = await this.prisma.avatarProject.findFirst({ where: { id: projectId, userId }, include: SUMMARY });
     if (!project) throw new NotFoundError('Project');
-    return toProjectDto(project);
+    return project;
   }
 
-  async create(userId: string, dto: CreateAvatarProjectDto): Promise<AvatarProjectDto> {
-    const project = await this.prisma.avatarProject.create({
-      data: { userId, name: dto.name, description: dto.description ?? null },
+  create(userId: string, fields: ProjectFields): Promise<ProjectWithSummary> {
+    return this.prisma.avatarProject.create({
+      data: { userId, name: fields.name, description: fields.description ?? null },
       include: SUMMARY,
     });
-    return toProjectDto(project);
   }
 
-  async update(userId: string, projectId: string, dto: UpdateAvatarProjectDto): Promise<AvatarProjectDto> {
+  async update(userId: string, projectId: string, changes: ProjectChanges): Promise<ProjectWithSummary> {
     const { count } = await this.prisma.avatarProject.updateMany({
       where: { id: projectId, userId },
       data: {
-        ...(dto.name !== undefined ? { name: dto.name } : {}),
-        ...(dto.description !== undefined ? { description: dto.description } : {}),
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
       },
     });
     if (count === 0) throw new NotFoundError('Project');
