@@ -5,7 +5,7 @@ import { MAX_TOTAL_ATTEMPTS } from '@app/jobs';
 import { AvatarGeneration, PrismaService } from '@app/prisma';
 import { StorageModule } from '@app/storage';
 import { balanceMatchesLedger, paidAvatarGeneration, paidMovements } from '../support/paid-rows';
-import { MediumContext, mediumContext, NO_QUEUE } from './support/medium-database';
+import { MediumContext, mediumContext } from './support/medium-database';
 
 /** The Avatar Creator's generation store on a real PostgreSQL: every status change conditional, money moved once. */
 describe('avatar generation store', () => {
@@ -17,7 +17,7 @@ describe('avatar generation store', () => {
   beforeAll(async () => {
     ctx = await mediumContext({
       imports: [CreditsModule, StorageModule],
-      providers: [AvatarGenerationSettlement, AvatarGenerationReconcileSource, AvatarProjectsService, NO_QUEUE],
+      providers: [AvatarGenerationSettlement, AvatarGenerationReconcileSource, AvatarProjectsService],
     });
     prisma = ctx.prisma;
     credits = ctx.module.get(CreditsService);

@@ -4,7 +4,7 @@ import { CreditsService } from '@app/credits';
 import { MAX_TOTAL_ATTEMPTS } from '@app/jobs';
 import { PrismaService } from '@app/prisma';
 import { balanceMatchesLedger, paidMovements, paidRemovalJob } from '../support/paid-rows';
-import { MediumContext, mediumContext, NO_QUEUE } from './support/medium-database';
+import { MediumContext, mediumContext } from './support/medium-database';
 
 /** The Background Remover's job store on a real PostgreSQL: every status change conditional, money moved once. */
 describe('removal job store', () => {
@@ -16,7 +16,7 @@ describe('removal job store', () => {
   beforeAll(async () => {
     ctx = await mediumContext({
       imports: [BackgroundRemoverCoreModule],
-      providers: [RemovalSettlementService, RemovalJobReconcileSource, NO_QUEUE],
+      providers: [RemovalJobReconcileSource],
     });
     prisma = ctx.prisma;
     credits = ctx.module.get(CreditsService);

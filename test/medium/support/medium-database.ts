@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ModuleMetadata } from '@nestjs/common';
+import { Global, Module, type ModuleMetadata } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
 import { inject } from 'vitest';
@@ -51,7 +51,7 @@ export async function mediumContext(metadata: ModuleMetadata, overrides: Record<
   }) as AppConfig;
   const module = await Test.createTestingModule({
     ...metadata,
-    imports: [ConfigModule.forRoot(config), PrismaModule, ...(metadata.imports ?? [])],
+    imports: [ConfigModule.forRoot(config), PrismaModule, NoQueueModule, ...(metadata.imports ?? [])],
   }).compile();
   await module.init();
   return {
@@ -69,7 +69,7 @@ export async function mediumContext(metadata: ModuleMetadata, overrides: Record<
  * The medium layer has no Redis. Stores settle rows without enqueueing (single jobs; the reconciler's give-up path),
  * so the producer is provided only to satisfy injection, and any call fails the test loudly.
  */
-export const NO_QUEUE = {
+const NO_QUEUE = {
   provide: JobProducer,
   useValue: Object.fromEntries(
     (['queue', 'enqueue', 'enqueueBulk'] as const).map((method) => [
@@ -80,3 +80,8 @@ export const NO_QUEUE = {
     ]),
   ),
 };
+
+/** Global like the real JobsModule, so product modules that inject the producer resolve it. */
+@Global()
+@Module({ providers: [NO_QUEUE], exports: [JobProducer] })
+class NoQueueModule {}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { completedOutcome, thrownOutcome } from './job-outcome';
 
 describe('job outcome for the metrics', () => {
-  it('a handler that settled the job as failed reports it (PaidJobOutcome 'failed')', () => {
+  it('a handler that settled the job as failed reports it (PaidJobOutcome "failed")', () => {
     expect(completedOutcome('failed')).toBe('failed');
     expect(completedOutcome('succeeded')).toBe('succeeded');
     expect(completedOutcome('already-settled')).toBe('succeeded');
