@@ -25,7 +25,7 @@ describe('removal job store', () => {
   afterAll(() => ctx?.close());
 
   const reload = (id: string) => prisma.backgroundRemovalJob.findUniqueOrThrow({ where: { id } });
-  const output = { outputKey: 'k/output.png', outputUrl: '/storage/k/output.png', thumbnailUrl: '/storage/k/thumb.webp', outputFormat: 'png', provider: 'embedded', processingMs: 5 };
+  const output = { outputKey: 'k/output.png', outputUrl: '/storage/k/output.png', thumbnailUrl: '/storage/k/thumb.webp', outputFormat: 'png', outputWidth: 64, outputHeight: 48, provider: 'embedded', processingMs: 5 };
 
   it('markProcessing starts an open job (counting the attempt) and refuses a settled one', async () => {
     const { row } = await paidRemovalJob(prisma, credits);

@@ -236,6 +236,34 @@ describe('bad-input corpus', () => {
     { name: "events of other user's job", send: () => http.get(`/api/background-remover/jobs/${victimIds.job}/events`, { token: attacker.token }), status: 404, code: 'NOT_FOUND' },
   );
 
+  // Output options (issue 13 part 3): each option's bad values, and a bad background image.
+  const withBackground = (bg: () => Buffer, fields: Record<string, string> = {}, count = 1) => () =>
+    upload('/api/background-remover/remove', { tier: 'basic', ...fields }, [image(files.ok!), ...Array.from({ length: count }, () => image(bg(), 'bgImage', 'bg.png', 'image/png'))])();
+  const batchWithBackground = (bg: () => Buffer, count = 1) => () =>
+    upload('/api/background-remover/batch', { tier: 'basic' }, [image(files.ok!, 'images'), ...Array.from({ length: count }, () => image(bg(), 'bgImage', 'bg.png', 'image/png'))])();
+  cases.push(
+    { name: 'format=gif', send: removeWith({ format: 'gif' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'format=jpg without bgColor or bgImage', send: removeWith({ format: 'jpg' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cropMargin with 3 values', send: removeWith({ crop: 'true', cropMargin: '1 2 3' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cropMargin 99999px', send: removeWith({ crop: 'true', cropMargin: '99999px' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cropMargin 101%', send: removeWith({ crop: 'true', cropMargin: '101%' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'cropMargin 10 KB long', send: removeWith({ crop: 'true', cropMargin: '1 '.repeat(5000) }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: "position with SQL (center'; DROP TABLE users; --)", send: removeWith({ position: "center'; DROP TABLE users; --" }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'position 150% 50%', send: removeWith({ position: '150% 50%' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'scale 1000%', send: removeWith({ scale: '1000%' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'scale 0.5 (not a percentage)', send: removeWith({ scale: '0.5' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'decontaminate "yes please"', send: removeWith({ decontaminate: 'yes please' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'bgImageFit stretch', send: withBackground(() => files.ok!, { bgImageFit: 'stretch' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'bgImageFit without a bgImage', send: removeWith({ bgImageFit: 'contain' }), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'bgImage that is a PDF', send: withBackground(() => Buffer.from('%PDF-1.7\n%%EOF\n')), status: 415, code: 'UNSUPPORTED_IMAGE' },
+    { name: 'bgImage PNG declaring 100000×100000', send: withBackground(() => pngWithDeclaredSize(100_000, 100_000)), status: 413, code: 'IMAGE_TOO_LARGE' },
+    { name: 'bgImage truncated JPEG', send: withBackground(() => files.truncated!), status: 422, code: 'UNDECODABLE_IMAGE' },
+    { name: `bgImage oversize (> UPLOAD_MAX_BYTES=${MAX_BYTES})`, send: withBackground(() => files.oversize!), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { name: 'two bgImage parts on /remove', send: withBackground(() => files.ok!, {}, 2), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'two bgImage parts on /batch', send: batchWithBackground(() => files.ok!, 2), status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'batch bgImage that is SVG', send: batchWithBackground(() => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')), status: 415, code: 'UNSUPPORTED_IMAGE' },
+  );
+
   beforeAll(async () => {
     const photo = await productPhoto(160, 120);
     files.ok = photo;

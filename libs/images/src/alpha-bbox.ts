@@ -36,24 +36,3 @@ export function alphaBoundingBox(
   if (maxX < 0) return null;
   return { left: minX, top: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
 }
-
-/** Grows a box by `margin` pixels on every side, clamped to the image. */
-export function expandBox(box: Box, margin: number, width: number, height: number): Box {
-  const m = Math.max(0, Math.floor(margin));
-  const left = Math.max(0, box.left - m);
-  const top = Math.max(0, box.top - m);
-  const right = Math.min(width, box.left + box.width + m);
-  const bottom = Math.min(height, box.top + box.height + m);
-  return { left, top, width: right - left, height: bottom - top };
-}
-
-/** Copies a rectangle out of a packed raw buffer. */
-export function cropRaw(data: Buffer, width: number, channels: number, box: Box): Buffer {
-  const out = Buffer.allocUnsafe(box.width * box.height * channels);
-  const rowBytes = box.width * channels;
-  for (let y = 0; y < box.height; y++) {
-    const src = ((box.top + y) * width + box.left) * channels;
-    data.copy(out, y * rowBytes, src, src + rowBytes);
-  }
-  return out;
-}

@@ -210,7 +210,7 @@ describe('ImagesService.composeOutput', () => {
     expect((await sharp(out.data).metadata()).hasAlpha).toBe(true);
   });
 
-  it('crops to the alpha bounding box, with a clamped pixel margin', async () => {
+  it('crops to the alpha bounding box, with a pixel margin that pads past the image edge', async () => {
     const tight = await images.composeOutput(rgba, W, H, { format: 'png', crop: true });
     expect([tight.width, tight.height]).toEqual([10, 10]);
     const { data } = await sharp(tight.data).raw().toBuffer({ resolveWithObject: true });
@@ -219,9 +219,99 @@ describe('ImagesService.composeOutput', () => {
     const margin = await images.composeOutput(rgba, W, H, { format: 'png', crop: true, cropMargin: 3 });
     expect([margin.width, margin.height]).toEqual([16, 16]);
 
-    // Margin 8 would reach y = -3: clamped to the top edge.
-    const clamped = await images.composeOutput(rgba, W, H, { format: 'png', crop: true, cropMargin: 8 });
-    expect([clamped.width, clamped.height]).toEqual([26, 5 + 10 + 8]);
+    // Margin 8 reaches y = -3: the canvas is padded (remove.bg), the subject stays 8 px from every side.
+    const padded = await images.composeOutput(rgba, W, H, { format: 'png', crop: true, cropMargin: 8 });
+    expect([padded.width, padded.height]).toEqual([26, 26]);
+    const raw = await sharp(padded.data).raw().toBuffer();
+    expect(raw[(8 * 26 + 8) * 4 + 3]).toBe(255);
+    expect(raw[(7 * 26 + 8) * 4 + 3]).toBe(0);
+  });
+
+  it('cropMargin per side in px and % of the subject (CSS order top right bottom left)', async () => {
+    // Subject 10×10: 10% = 1 px, 50% = 5 px.
+    const out = await images.composeOutput(rgba, W, H, { format: 'png', crop: true, cropMargin: '2 50% 0 10%' });
+    expect([out.width, out.height]).toEqual([1 + 10 + 5, 2 + 10 + 0]);
+    const raw = await sharp(out.data).raw().toBuffer();
+    expect(raw[(2 * out.width + 1) * 4 + 3]).toBe(255); // the subject's top-left pixel
+    expect(raw[(2 * out.width + 0) * 4 + 3]).toBe(0);
+  });
+
+  it('refuses a padded crop over the pixel limits', async () => {
+    const small = new ImagesService(parseConfig({ IMAGE_MAX_DIMENSION: '30' }) as AppConfig);
+    const err = await rejection(small.composeOutput(rgba, W, H, { format: 'png', crop: true, cropMargin: 20 }));
+    expect(err).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+  });
+
+  it('position/scale move and resize the subject on the original canvas', async () => {
+    const centred = await images.composeOutput(rgba, W, H, { format: 'png', position: 'center' });
+    expect([centred.width, centred.height]).toEqual([W, H]);
+    const c = await sharp(centred.data).raw().toBuffer();
+    const alphaAt = (buf: Buffer, x: number, y: number, w = W) => buf[(y * w + x) * 4 + 3];
+    expect(alphaAt(c, 20, 15)).toBe(255); // (50−10)/2, (40−10)/2
+    expect(alphaAt(c, 19, 15)).toBe(0);
+    expect(alphaAt(c, 10, 5)).toBe(0); // the old place is empty
+
+    // 50% of a 50×40 canvas: the 10×10 box grows to 20×20 (height limits), centred at (15, 10).
+    const scaled = await images.composeOutput(rgba, W, H, { format: 'png', scale: '50%' });
+    const s = await sharp(scaled.data).raw().toBuffer();
+    expect(alphaAt(s, 15, 10)).toBe(255);
+    expect(alphaAt(s, 34, 29)).toBe(255);
+    expect(alphaAt(s, 35, 29)).toBe(0);
+    expect(alphaAt(s, 14, 10)).toBe(0);
+
+    const corner = await images.composeOutput(rgba, W, H, { format: 'png', position: '100% 100%', crop: true });
+    expect([corner.width, corner.height]).toEqual([10, 10]); // crop after placement still finds the subject
+  });
+
+  it('jpg is flattened, with no alpha, served as image/jpeg', async () => {
+    const out = await images.composeOutput(rgba, W, H, { format: 'jpg', bgColor: '#0000ff' });
+    expect(out).toMatchObject({ contentType: 'image/jpeg', extension: 'jpg', width: W, height: H });
+    const { data, info } = await sharp(out.data).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(3);
+    expect(data[2]).toBeGreaterThan(230); // blue background
+    expect(data[0]).toBeLessThan(25);
+  });
+
+  it('bgImage cover fills the canvas behind the subject; contain leaves bars of bgColor', async () => {
+    // A 100×20 image: left half yellow, right half cyan.
+    const bg = await sharp({ create: { width: 100, height: 20, channels: 3, background: '#ffff00' } })
+      .composite([{ input: { create: { width: 50, height: 20, channels: 3, background: '#00ffff' } }, left: 50, top: 0 }])
+      .png()
+      .toBuffer();
+    const cover = await images.composeOutput(rgba, W, H, { format: 'png', bgImage: { bytes: bg, fit: 'cover' } });
+    const cv = await sharp(cover.data).raw().toBuffer({ resolveWithObject: true });
+    expect(cv.info.channels).toBe(3); // opaque everywhere: no alpha
+    const rgbAt = (buf: Buffer, x: number, y: number, ch = 3) => [...buf.subarray((y * W + x) * ch, (y * W + x) * ch + 3)];
+    expect(rgbAt(cv.data, 0, 0)).toEqual([255, 255, 0]);
+    expect(rgbAt(cv.data, 49, 39)).toEqual([0, 255, 255]);
+    expect(rgbAt(cv.data, subject.left, subject.top)).toEqual([255, 0, 0]);
+
+    // contain: the 5:1 image becomes 50×10 centred (rows 15–24); above and below is the bgColor.
+    const contain = await images.composeOutput(rgba, W, H, { format: 'png', bgColor: '#000000', bgImage: { bytes: bg, fit: 'contain' } });
+    const ct = await sharp(contain.data).raw().toBuffer();
+    expect(rgbAt(ct, 0, 0)).toEqual([0, 0, 0]);
+    expect(rgbAt(ct, 0, 20)).toEqual([255, 255, 0]);
+    expect(rgbAt(ct, 49, 39)).toEqual([0, 0, 0]);
+
+    // contain without a colour keeps transparent bars (PNG) — and jpg turns them white.
+    const bars = await images.composeOutput(rgba, W, H, { format: 'png', bgImage: { bytes: bg, fit: 'contain' } });
+    expect((await sharp(bars.data).metadata()).hasAlpha).toBe(true);
+    const jpg = await images.composeOutput(rgba, W, H, { format: 'jpg', bgImage: { bytes: bg, fit: 'contain' } });
+    const jp = await sharp(jpg.data).raw().toBuffer();
+    expect(rgbAt(jp, 0, 0).every((v) => v > 245)).toBe(true);
+  });
+
+  it('decontaminate removes background spill at the edge and leaves the caller\'s buffer alone', async () => {
+    const cut = Buffer.alloc(W * H * 4);
+    for (let i = 0; i < W * H; i++) cut.set([0, 255, 0, 0], i * 4); // transparent green screen
+    const p = (20 * W + 20) * 4;
+    cut.set([255, 255, 255, 255], p); // an opaque white subject pixel
+    cut.set([128, 255, 128, 128], p + 4); // its edge neighbour: ~50% white over green
+    const input = Buffer.from(cut);
+    const out = await images.composeOutput(cut, W, H, { format: 'png', decontaminate: true });
+    const raw = await sharp(out.data).raw().toBuffer();
+    expect([...raw.subarray(p + 4, p + 8)]).toEqual([255, 255, 255, 128]);
+    expect(cut.equals(input)).toBe(true);
   });
 
   it('keeps the full frame when nothing is opaque', async () => {

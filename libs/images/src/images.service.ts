@@ -1,11 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, isDomainError } from '@app/common';
 import { AppConfig } from '@app/config';
-import { alphaBoundingBox, cropRaw, expandBox } from './alpha-bbox';
+import { alphaBoundingBox, type Box } from './alpha-bbox';
 import { parseHexColor, type Rgba } from './color';
+import { decontaminateEdges } from './decontaminate';
+import { parseCropMargin, parsePosition, parseScale } from './output-options';
+import { copyRegion, marginRect, pasteRegion, placeSubject } from './subject-layout';
 import { assertSupportedFormat, ImageFormat, sniffFormat } from './image-format';
 import type {
   AlphaMask,
+  BackgroundImage,
   ComposedImage,
   ComposeOptions,
   EncodeOptions,
@@ -25,6 +29,7 @@ const decodeLog = new Logger('ImageDecoding');
 /** sharp's metadata().format for each sniffed format: the decoder must agree with the magic bytes. */
 const DECODER_NAME: Record<ImageFormat, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', heif: 'heif', avif: 'heif' };
 const DEFAULT_WEBP_QUALITY = 90;
+const CONTENT_TYPE = { png: 'image/png', webp: 'image/webp', jpg: 'image/jpeg' } as const;
 
 interface Checked {
   format: ImageFormat;
@@ -126,20 +131,33 @@ export class ImagesService {
   }
 
   /**
-   * Final output from a cut-out. Order: crop to subject (+cropMargin px) → downscale to maxSide →
-   * mask-only or background → watermark → encode. Each step is its own sharp pass over raw pixels, because
-   * sharp reorders operations within one pipeline (flatten and extract run before composite).
+   * Final output from a cut-out. Order: decontaminate edges → place the subject (position/scale) → crop to the
+   * subject (+cropMargin, padding past the edges) → downscale to maxSide → mask-only, or backgrounds (bgColor under
+   * bgImage) → watermark → encode. Each step is its own sharp pass over raw pixels, because sharp reorders
+   * operations within one pipeline (flatten and extract run before composite).
    */
   async composeOutput(rgba: Buffer, width: number, height: number, options: ComposeOptions): Promise<ComposedImage> {
     assertRawSize(rgba, width, height, 4);
     let cur: Layer = { data: rgba, width, height, channels: 4 };
 
+    if (options.decontaminate) {
+      const data = Buffer.from(cur.data); // the caller's buffer stays as it was
+      decontaminateEdges(data, width, height);
+      cur = { ...cur, data };
+    }
+    const position = options.position ? parsePosition(options.position) : undefined;
+    const scale = options.scale ? parseScale(options.scale) : 'original';
+    if ((position && position !== 'original') || scale !== 'original') {
+      const box = alphaBoundingBox(cur.data, cur.width, cur.height);
+      if (box) cur = await placeOnCanvas(cur, box, placeSubject(box, cur.width, cur.height, position, scale));
+    }
     if (options.crop) {
       const box = alphaBoundingBox(cur.data, cur.width, cur.height);
       // Nothing opaque: keep the whole frame rather than produce an empty image.
       if (box) {
-        const grown = expandBox(box, options.cropMargin ?? 0, cur.width, cur.height);
-        cur = { data: cropRaw(cur.data, cur.width, 4, grown), width: grown.width, height: grown.height, channels: 4 };
+        const rect = marginRect(box, parseCropMargin(options.cropMargin ?? 0));
+        this.assertCanvasSize(rect.width, rect.height);
+        cur = { data: copyRegion(cur.data, cur.width, cur.height, 4, rect), width: rect.width, height: rect.height, channels: 4 };
       }
     }
     if (options.maxSide && Math.max(cur.width, cur.height) > options.maxSide) {
@@ -156,7 +174,9 @@ export class ImagesService {
       return { data, contentType: 'image/png', extension: 'png', width: cur.width, height: cur.height };
     }
 
-    if (options.bgColor) cur = await applyBackground(cur, parseHexColor(options.bgColor));
+    const color = options.bgColor ? parseHexColor(options.bgColor) : undefined;
+    if (options.bgImage) cur = await dropAlphaIfOpaque(await this.behind(cur, options.bgImage, color));
+    else if (color) cur = await applyBackground(cur, color);
     if (options.watermark) {
       const hadAlpha = cur.channels === 4;
       cur = await overlayWatermark(cur);
@@ -165,7 +185,43 @@ export class ImagesService {
     }
     const data = await encode(rawInput(cur), options).toBuffer();
     const ext = options.format;
-    return { data, contentType: `image/${ext}`, extension: ext, width: cur.width, height: cur.height };
+    return { data, contentType: CONTENT_TYPE[ext], extension: ext, width: cur.width, height: cur.height };
+  }
+
+  /** The subject over `bgImage` fitted to its canvas, over `color` (or transparency) where the image leaves gaps. */
+  private async behind(subject: Layer, bgImage: BackgroundImage, color: Rgba | undefined): Promise<Layer> {
+    const img = await this.check(bgImage.bytes);
+    const { width, height } = subject;
+    const backdrop = await this.decoding(() =>
+      toLayer(
+        img
+          .open()
+          .autoOrient()
+          .resize(width, height, { fit: bgImage.fit, position: 'centre', background: { r: 0, g: 0, b: 0, alpha: 0 } })
+          .toColourspace('srgb')
+          .ensureAlpha(),
+      ),
+    );
+    const base = color ? { r: color.r, g: color.g, b: color.b, alpha: color.alpha / 255 } : { r: 0, g: 0, b: 0, alpha: 0 };
+    return toLayer(
+      sharp({ create: { width, height, channels: 4, background: base } }).composite([
+        { input: backdrop.data, raw: { width, height, channels: 4 } },
+        { input: subject.data, raw: { width, height, channels: 4 } },
+      ]),
+    );
+  }
+
+  /** A padded crop is allocated whole: keep it within the decode limits. */
+  private assertCanvasSize(width: number, height: number): void {
+    const { IMAGE_MAX_DIMENSION: maxDimension, IMAGE_MAX_PIXELS: maxPixels } = this.config;
+    if (width > maxDimension || height > maxDimension || width * height > maxPixels) {
+      throw new DomainError('IMAGE_TOO_LARGE', `cropMargin makes the output ${width}×${height}; the limits are ${maxDimension} pixels per side and ${maxPixels} in total`, {
+        width,
+        height,
+        maxDimension,
+        maxPixels,
+      });
+    }
   }
 
   /** Untrusted AI provider responses: the checks of inspect(), any failure reported as PROVIDER_ERROR. */
@@ -340,6 +396,9 @@ function asRgba(data: Buffer, width: number, height: number, channels: number): 
 }
 
 function encode(pipeline: Sharp, options: EncodeOptions): Sharp {
+  if (options.format === 'jpg') {
+    return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: options.quality ?? DEFAULT_WEBP_QUALITY });
+  }
   if (options.format === 'webp') {
     return pipeline.webp({ quality: options.quality ?? DEFAULT_WEBP_QUALITY, alphaQuality: 100 });
   }
@@ -367,6 +426,24 @@ async function applyBackground(img: Layer, bg: Rgba): Promise<Layer> {
       create: { width: img.width, height: img.height, channels: 4, background: { ...bg, alpha: bg.alpha / 255 } },
     }).composite([{ input: img.data, raw: { width: img.width, height: img.height, channels: 4 } }]),
   );
+}
+
+/** The subject's box moved/resized to `target` on a transparent canvas of the same size. */
+async function placeOnCanvas(img: Layer, box: Box, target: Box): Promise<Layer> {
+  let tile = copyRegion(img.data, img.width, img.height, 4, box);
+  if (target.width !== box.width || target.height !== box.height) {
+    tile = (await toLayer(rawInput({ data: tile, width: box.width, height: box.height, channels: 4 }).resize(target.width, target.height, { fit: 'fill' }))).data;
+  }
+  const canvas = Buffer.alloc(img.data.length);
+  pasteRegion(canvas, img.width, 4, tile, target.width, target.left, target.top);
+  return { ...img, data: canvas };
+}
+
+/** An RGBA layer whose every pixel is opaque becomes RGB, so the file carries no needless alpha. */
+async function dropAlphaIfOpaque(img: Layer): Promise<Layer> {
+  if (img.channels !== 4) return img;
+  for (let p = 3; p < img.data.length; p += 4) if (img.data[p] !== 255) return img;
+  return toLayer(rawInput(img).removeAlpha());
 }
 
 async function overlayWatermark(img: Layer): Promise<Layer> {

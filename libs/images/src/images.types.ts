@@ -40,23 +40,42 @@ export interface ResizedRgb extends RawImage {
 /** A single-channel 8-bit mask (0 = background/transparent, 255 = subject/opaque). */
 export type AlphaMask = RawImage;
 
-export type OutputFormat = 'png' | 'webp';
+export type OutputFormat = 'png' | 'webp' | 'jpg';
 
 export interface EncodeOptions {
   format: OutputFormat;
-  /** WebP quality 1-100 (default 90); ignored for PNG. */
+  /** WebP/JPEG quality 1-100 (default 90); ignored for PNG. JPEG has no alpha: transparency becomes white. */
   quality?: number;
+}
+
+/** An image composited behind the subject, fitted to the output canvas (centred). */
+export interface BackgroundImage {
+  /** Encoded bytes (validated at upload); decoded with the usual limits. */
+  bytes: Buffer;
+  /** `cover` fills the canvas (cropping the image), `contain` shows all of it (transparent/bgColor bars). */
+  fit: 'cover' | 'contain';
 }
 
 export interface ComposeOptions extends EncodeOptions {
   /** '#rrggbb' (flatten, no alpha in output) or '#rrggbbaa' (translucent background, alpha kept). */
   bgColor?: string;
-  /** Output the alpha channel alone as a greyscale PNG (format, bgColor are ignored). */
+  /** Output the alpha channel alone as a greyscale PNG (format, bgColor, bgImage are ignored). */
   maskOnly?: boolean;
   /** Crop to the bounding box of the subject (alpha above a small threshold). */
   crop?: boolean;
-  /** Margin around the cropped subject, in PIXELS of the input, clamped to the image. Default 0. */
-  cropMargin?: number;
+  /**
+   * Margin around the cropped subject (only with `crop`): pixels, or CSS-like 1/2/4 lengths in px or % of the
+   * subject's size (see parseCropMargin). It may reach past the image: the canvas is padded (remove.bg). Default 0.
+   */
+  cropMargin?: number | string;
+  /** Subject placement on the canvas: 'original' (default), 'center' or 'x% y%' (see parsePosition). */
+  position?: string;
+  /** Subject size: 'original' (default) or '10%'–'100%' of the canvas (see parseScale). */
+  scale?: string;
+  /** Remove background-colour spill from semi-transparent edge pixels (see decontaminateEdges). */
+  decontaminate?: boolean;
+  /** Composited behind the subject (over bgColor, if both are given). */
+  bgImage?: BackgroundImage;
   /** Test-mode preview: draw a visible semi-transparent diagonal pattern and "PREVIEW" text. */
   watermark?: boolean;
   /** Downscale (never upscale) so the longer side is at most this many pixels, after cropping. */
@@ -65,8 +84,8 @@ export interface ComposeOptions extends EncodeOptions {
 
 export interface ComposedImage {
   data: Buffer;
-  contentType: 'image/png' | 'image/webp';
-  extension: 'png' | 'webp';
+  contentType: 'image/png' | 'image/webp' | 'image/jpeg';
+  extension: OutputFormat;
   width: number;
   height: number;
 }
@@ -74,7 +93,7 @@ export interface ComposedImage {
 export interface ThumbnailOptions {
   /** Longest side in pixels (fit inside, never upscaled). Default 256. */
   size?: number;
-  format?: OutputFormat;
+  format?: 'png' | 'webp';
 }
 
 export interface ProviderOutputLimits {

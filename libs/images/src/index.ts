@@ -6,3 +6,5 @@ export type { ImageFormat, RejectedKind } from './image-format';
 export { parseHexColor } from './color';
 export { alphaBoundingBox, CROP_ALPHA_THRESHOLD } from './alpha-bbox';
 export type { Box } from './alpha-bbox';
+export { parseCropMargin, parsePosition, parseScale, OutputOptionError, CROP_MARGIN_MAX_PX, CROP_MARGIN_MAX_PERCENT } from './output-options';
+export type { CropMargin, Length, SubjectPosition, SubjectScale } from './output-options';

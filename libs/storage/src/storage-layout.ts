@@ -11,6 +11,8 @@ export const storageLayout = {
     jobPrefix: (userId: string, jobId: string) => buildKey('background-remover', userId, jobId),
     /** Private: the single-image input. */
     input: (userId: string, jobId: string, extension: string) => buildKey('background-remover', userId, jobId, `input.${extension}`),
+    /** Private: the background image composited behind a single job's subject (batch items share their upload's). */
+    background: (userId: string, jobId: string, extension: string) => buildKey('background-remover', userId, jobId, `background.${extension}`),
     output: (userId: string, jobId: string, extension: string) => buildKey('background-remover', userId, jobId, `output.${extension}`),
     thumbnail: (userId: string, jobId: string) => buildKey('background-remover', userId, jobId, 'thumbnail.webp'),
     /** Private: the streamed files of one batch request (they become the batch items' inputs). */

@@ -3,14 +3,14 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { FastifyReply } from 'fastify';
 import { DomainError, NotFoundError } from '@app/common';
 import { StorageService } from '@app/storage';
-import { ApiErrorCodes, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
+import { ApiErrorCodes, ApiSuccessHeaders, OWNED_RESOURCE_ERRORS, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { SseStreamLimiter } from '../common/rate-limit/sse-stream-limiter';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { CursorQueryDto } from '../common/pagination.dto';
 import { JobListQueryDto } from './dto/history-query.dto';
 import { BatchDto, BatchPageDto, RemovalJobDto, RemovalJobPageDto, RemovalStatsDto } from './dto/removal-responses.dto';
 import { EVENTS_MAX_MS, openEventStream, RemovalEventsService } from './removal-events.service';
-import { RemovalQueryService } from './removal-query.service';
+import { outputSizeHeaders, RemovalQueryService } from './removal-query.service';
 
 const uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new NotFoundError('Resource') });
 
@@ -34,11 +34,14 @@ export class RemovalHistoryController {
   }
 
   @ApiErrorCodes(...OWNED_RESOURCE_ERRORS)
+  @ApiSuccessHeaders('X-Width', 'X-Height')
   @Get('jobs/:id')
-  @ApiOperation({ summary: 'One job: status, output and thumbnail URLs, error code' })
+  @ApiOperation({ summary: 'One job: status, output and thumbnail URLs, error code (X-Width/X-Height once succeeded)' })
   @ApiOkResponse({ type: RemovalJobDto })
-  getJob(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string): Promise<RemovalJobDto> {
-    return this.queries.getJob(user.id, id);
+  async getJob(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<RemovalJobDto> {
+    const job = await this.queries.getJob(user.id, id);
+    void reply.headers(outputSizeHeaders(job));
+    return job;
   }
 
   @ApiErrorCodes(...VALIDATION_ERRORS)

@@ -116,6 +116,8 @@ export function toJobDto(job: BackgroundRemovalJob): RemovalJobDto {
     originalFilename: job.originalFilename,
     width: job.width,
     height: job.height,
+    outputWidth: job.outputWidth,
+    outputHeight: job.outputHeight,
     options: job.options as Record<string, unknown>,
     outputUrl: job.outputUrl,
     thumbnailUrl: job.thumbnailUrl,
@@ -129,6 +131,11 @@ export function toJobDto(job: BackgroundRemovalJob): RemovalJobDto {
     createdAt: job.createdAt,
     completedAt: job.completedAt,
   };
+}
+
+/** X-Width/X-Height: the output's size, once the job has one. */
+export function outputSizeHeaders(job: { outputWidth: number | null; outputHeight: number | null }): Record<string, string> {
+  return job.outputWidth && job.outputHeight ? { 'x-width': String(job.outputWidth), 'x-height': String(job.outputHeight) } : {};
 }
 
 export function toBatchDto(batch: BackgroundRemovalBatch): BatchDto {

@@ -3,6 +3,7 @@ import { Controller, Headers, Post, Query, Req, Res, StreamableFile } from '@nes
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OUTPUT_SIZES, RemovalService } from '@app/background-remover';
+import { DomainError } from '@app/common';
 import { CreditsService } from '@app/credits';
 import { QualityTier } from '@app/prisma';
 import { contentTypeForKey, StorageService, storageLayout } from '@app/storage';
@@ -12,11 +13,25 @@ import { IdempotencyService, StoredResponse } from '../common/idempotency/idempo
 import { ImageInputsService } from '../common/uploads/image-inputs.service';
 import { UploadAdmissionService } from '../common/uploads/upload-admission.service';
 import { validateDto } from '../common/validation';
-import { BatchOptionsDto, QUALITY_TIERS, SIZE_DOC, TestModeQueryDto, toStoredOptions } from './dto/removal-options.dto';
+import {
+  assertOutputOptions,
+  BatchOptionsDto,
+  BG_IMAGE_FITS,
+  CROP_MARGIN_DOC,
+  DECONTAMINATE_DOC,
+  OUTPUT_FORMATS,
+  POSITION_DOC,
+  QUALITY_TIERS,
+  RemovalOptionsDto,
+  SCALE_DOC,
+  SIZE_DOC,
+  TestModeQueryDto,
+  toStoredOptions,
+} from './dto/removal-options.dto';
 import { BatchDto, RemovalJobDto } from './dto/removal-responses.dto';
 import { SingleRemovalOptionsDto, toJobWebhook } from './dto/single-removal-options.dto';
 import { preferredImageFormat } from './image-response';
-import { RemovalQueryService, toBatchDto, toJobDto } from './removal-query.service';
+import { outputSizeHeaders, RemovalQueryService, toBatchDto, toJobDto } from './removal-query.service';
 import { RemovalWaiterService, isSettled } from './removal-waiter.service';
 
 /** The three ways to send the image of POST /remove: exactly one. */
@@ -26,14 +41,26 @@ const IMAGE_FIELDS = {
   imageBase64: { type: 'string', description: 'Or: the image as base64 or a data: URL' },
 };
 
+/** The multipart part holding the background image (one per request; a batch applies it to every item). */
+const BG_IMAGE_FIELD = 'bgImage';
+
 const OPTION_FIELDS = {
   tier: { type: 'string', enum: [...QUALITY_TIERS] },
   size: { type: 'string', enum: [...OUTPUT_SIZES], default: 'full', description: SIZE_DOC },
-  format: { type: 'string', enum: ['png', 'webp'] },
+  format: { type: 'string', enum: [...OUTPUT_FORMATS], default: 'png', description: '`jpg`/`jpeg`: flattened, needs `bgColor` or `bgImage`' },
   bgColor: { type: 'string', example: '#ffffff' },
+  [BG_IMAGE_FIELD]: {
+    type: 'string',
+    format: 'binary',
+    description: 'Background image (JPEG/PNG/WebP, same limits as `image`) composited behind the subject; fitted with `bgImageFit`',
+  },
+  bgImageFit: { type: 'string', enum: [...BG_IMAGE_FITS], default: 'cover' },
   maskOnly: { type: 'boolean' },
   crop: { type: 'boolean' },
-  cropMargin: { type: 'integer', minimum: 0, maximum: 2000 },
+  cropMargin: { type: 'string', example: '10px 5%', description: CROP_MARGIN_DOC },
+  position: { type: 'string', example: 'center', description: POSITION_DOC },
+  scale: { type: 'string', example: '80%', description: SCALE_DOC },
+  decontaminate: { type: 'boolean', default: false, description: DECONTAMINATE_DOC },
 };
 
 /** POST /remove only: where the job's events go (see SingleRemovalOptionsDto). */
@@ -58,7 +85,7 @@ export class RemovalController {
   ) {}
 
   @ApiErrorCodes(...IMAGE_INPUT_ERRORS, ...PAID_ERRORS, 'SERVER_BUSY')
-  @ApiSuccessHeaders('X-Credits-Charged', 'X-Credits-Remaining', 'Location', 'Idempotent-Replayed')
+  @ApiSuccessHeaders('X-Credits-Charged', 'X-Credits-Remaining', 'X-Width', 'X-Height', 'Location', 'Idempotent-Replayed')
   @Post('remove')
   @ApiOperation({
     summary: 'Remove the background of one image',
@@ -99,15 +126,23 @@ export class RemovalController {
     const permit = await this.admission.acquire();
     let response: StoredResponse & { replayed: boolean };
     try {
-      const parsed = await this.inputs.readOne(request, 'image');
+      const parsed = await this.inputs.readOne(request, 'image', [BG_IMAGE_FIELD]);
+      const bgImage = parsed.extras[0];
+      const background = { hasBgImage: bgImage !== undefined };
       const dto = await validateDto(SingleRemovalOptionsDto, parsed.fields);
       const webhook = toJobWebhook(dto); // job events: webhookUrl + webhookEvents
       const testMode = query.test === true;
-      const options = toStoredOptions({ ...dto, format: dto.format ?? imageFormat });
+      const effective = Object.assign(new RemovalOptionsDto(), dto, { format: dto.format ?? imageFormat });
+      assertOutputOptions(effective, background);
+      const options = toStoredOptions(effective, background);
       response = await this.idempotency.run(
         { userId: user.id, key, method: 'POST', path: 'background-remover/remove', requestHash: `${parsed.requestHash}:${testMode}:${options.format}` },
         async (): Promise<StoredResponse> => {
-          const { job, payment } = await this.removal.createSingle({ userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options, testMode, webhook }, parsed.images[0]!);
+          const { job, payment } = await this.removal.createSingle(
+            { userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options, testMode, webhook },
+            parsed.images[0]!,
+            bgImage,
+          );
           permit.release(); // accepted: waiting for the result must not hold an admission slot
           const current = await this.waiter.waitForJob(job, this.waiter.waitSeconds(prefer));
           const settled = isSettled(current);
@@ -116,6 +151,7 @@ export class RemovalController {
             body: toJobDto(current),
             headers: {
               ...(settled ? {} : { location: `/api/background-remover/jobs/${job.id}` }),
+              ...outputSizeHeaders(current),
               'x-credits-charged': String(payment.total),
               'x-credits-remaining': String(payment.balance ?? (await this.credits.getBalance(user.id))),
             },
@@ -151,7 +187,7 @@ export class RemovalController {
       'Images come as `images` file parts and/or repeated `imageUrl` / `imageBase64` fields, kept in the order sent. ' +
       'Every image is validated first; one bad image → 4xx naming it and nothing is charged. Then one charge at the volume ' +
       'discount, one job per image, 202 with the batch. Poll GET /batch/:id, stream GET /batch/:id/events, or pass a ' +
-      '`webhookUrl`.',
+      '`webhookUrl`. One `bgImage` part applies to every image.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -187,10 +223,17 @@ export class RemovalController {
 
   private async acceptBatch(user: AuthUser, request: FastifyRequest, reply: FastifyReply, testMode: boolean, key: string | undefined): Promise<unknown> {
     const uploadPrefix = storageLayout.removal.uploadsPrefix(user.id, randomUUID());
-    const parsed = await this.inputs.storeMany(request, ['images', 'images[]'], uploadPrefix);
+    const parsed = await this.inputs.storeMany(request, ['images', 'images[]'], uploadPrefix, [BG_IMAGE_FIELD]);
+    const background = { hasBgImage: parsed.extras.length > 0 };
     let dto: BatchOptionsDto;
     try {
+      if (parsed.extras.length > 1) {
+        throw new DomainError('VALIDATION_FAILED', 'Send at most 1 file in bgImage (it applies to every image)', {
+          fields: [{ field: BG_IMAGE_FIELD, errors: ['too many files'] }],
+        });
+      }
       dto = await validateDto(BatchOptionsDto, parsed.fields);
+      assertOutputOptions(dto, background);
     } catch (err) {
       await this.removal.discardUploads(uploadPrefix);
       throw err;
@@ -199,9 +242,10 @@ export class RemovalController {
       { userId: user.id, key, method: 'POST', path: 'background-remover/batch', requestHash: `${parsed.requestHash}:${testMode}` },
       async (): Promise<StoredResponse> => {
         const { batch, payment } = await this.removal.createBatch(
-          { userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options: toStoredOptions(dto), testMode, webhookUrl: dto.webhookUrl },
+          { userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options: toStoredOptions(dto, background), testMode, webhookUrl: dto.webhookUrl },
           parsed.images,
           uploadPrefix,
+          parsed.extras[0],
         );
         return {
           status: 202,

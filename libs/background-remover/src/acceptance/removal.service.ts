@@ -64,15 +64,27 @@ export class RemovalService {
     private readonly testModeAllowance: TestModeAllowance,
   ) {}
 
-  async createSingle(req: RemovalRequest & { webhook?: JobWebhook }, file: UploadedImage): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
+  /**
+   * `background` is the image composited behind the subject (the `bgImage` part; a fetched `bgImageUrl` arrives the
+   * same way): validated like the input, stored privately next to it, deleted with it by retention.
+   */
+  async createSingle(req: RemovalRequest & { webhook?: JobWebhook }, file: UploadedImage, background?: UploadedImage): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
     if (req.webhook) await this.checkWebhookUrl(req.webhook.url);
     const info = await this.images.inspect(file.data);
+    const bgInfo = background ? await this.inspectBackground(background.data) : undefined;
     const model = await this.catalog.modelForTier(req.tier);
     await this.takeTestAllowance(req, 1);
     const jobId = randomUUID();
     const outputSize = resolveOutputSize(req.size, info.width, info.height);
     const inputKey = storageLayout.removal.input(req.userId, jobId, EXTENSION[info.format]);
+    const bgImageKey = bgInfo ? storageLayout.removal.background(req.userId, jobId, EXTENSION[bgInfo.format]) : null;
     await this.storage.put('private', inputKey, file.data, { contentType: `image/${info.format}` });
+    if (background && bgImageKey) {
+      await this.storage.put('private', bgImageKey, background.data, { contentType: `image/${bgInfo!.format}` }).catch(async (err: unknown) => {
+        await this.storage.delete('private', inputKey).catch(() => undefined);
+        throw err;
+      });
+    }
 
     let created: { job: BackgroundRemovalJob; payment: Payment };
     try {
@@ -88,6 +100,7 @@ export class RemovalService {
             creditCharged: payment.total,
             options: storedOptions(req, outputSize),
             inputKey,
+            bgImageKey,
             originalFilename: safeFilename(file.filename),
             inputMime: `image/${info.format}`,
             inputBytes: file.size,
@@ -104,17 +117,22 @@ export class RemovalService {
       });
     } catch (err) {
       await this.storage.delete('private', inputKey).catch(() => undefined);
+      if (bgImageKey) await this.storage.delete('private', bgImageKey).catch(() => undefined);
       throw err;
     }
     await this.enqueueOrRefund([created.job]);
     return created;
   }
 
-  /** `uploads` were streamed to private storage under `uploadPrefix`; they are validated here one at a time. */
+  /**
+   * `uploads` (and the optional `background`, shared by every item) were streamed to private storage under
+   * `uploadPrefix`; they are validated here one at a time.
+   */
   async createBatch(
     req: RemovalRequest & { webhookUrl?: string },
     uploads: StoredImage[],
     uploadPrefix: string,
+    background?: StoredImage,
   ): Promise<{ batch: BackgroundRemovalBatch; payment: Payment }> {
     try {
       if (req.webhookUrl) await this.checkWebhookUrl(req.webhookUrl);
@@ -138,6 +156,7 @@ export class RemovalService {
           throw err;
         }
       }
+      if (background) await this.inspectBackground(await this.storage.get('private', background.key));
       const model = await this.catalog.modelForTier(req.tier);
       await this.takeTestAllowance(req, uploads.length);
       const batchId = randomUUID();
@@ -176,6 +195,7 @@ export class RemovalService {
             creditCharged: shares[i]!,
             options: storedOptions(req, sizes[i]!),
             inputKey: upload.key,
+            bgImageKey: background?.key ?? null,
             originalFilename: safeFilename(upload.filename),
             inputMime: `image/${inspected[i]!.format}`,
             inputBytes: upload.size,
@@ -193,6 +213,16 @@ export class RemovalService {
       return created;
     } catch (err) {
       await this.storage.deletePrefix('private', uploadPrefix).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The background image gets the input's checks (content sniffed, size and pixel limits); errors name `bgImage`. */
+  private async inspectBackground(bytes: Buffer): Promise<ImageInfo> {
+    try {
+      return await this.images.inspect(bytes);
+    } catch (err) {
+      if (err instanceof DomainError) throw new DomainError(err.code, `bgImage: ${err.message}`, { ...err.details, field: 'bgImage' });
       throw err;
     }
   }

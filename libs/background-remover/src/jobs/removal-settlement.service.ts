@@ -13,6 +13,8 @@ export interface RemovalOutput {
   outputUrl: string;
   thumbnailUrl: string;
   outputFormat: string;
+  outputWidth: number;
+  outputHeight: number;
   provider: string;
   processingMs: number;
 }

@@ -47,8 +47,10 @@ export class RemoveBackgroundHandler {
       const mask = await remover.removeBackground({ image: oriented.data, model: catalogModel });
       const cutout = await this.images.applyAlphaMask(oriented.data, mask);
       const maxSide = smallest(inputSide, model.maxResolution ?? undefined);
+      const bgImage = row.bgImageKey && !options.maskOnly ? { bytes: await this.storage.get('private', row.bgImageKey), fit: options.bgImageFit ?? 'cover' } : undefined;
       const output = await this.images.composeOutput(cutout.data, cutout.width, cutout.height, {
         ...options,
+        bgImage,
         maxSide,
         watermark: row.testMode,
       });
@@ -63,6 +65,8 @@ export class RemoveBackgroundHandler {
         outputUrl: this.storage.publicUrl(outputKey),
         thumbnailUrl: this.storage.publicUrl(thumbnailKey),
         outputFormat: output.extension,
+        outputWidth: output.width,
+        outputHeight: output.height,
         provider: providerId,
         processingMs: Date.now() - started,
       });

@@ -1,7 +1,9 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsUrl, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { OUTPUT_SIZES, OutputSize } from '@app/background-remover';
+import { DomainError } from '@app/common';
+import { CROP_MARGIN_MAX_PERCENT, CROP_MARGIN_MAX_PX, parseCropMargin, parsePosition, parseScale } from '@app/images';
 import type { StoredRemovalOptions } from '@app/jobs';
 import { QUALITY_TIER_DOC } from '../../common/tier-docs';
 
@@ -14,6 +16,34 @@ export const SIZE_DOC =
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === false ? false : value);
 
+export const OUTPUT_FORMATS = ['png', 'webp', 'jpg', 'jpeg'] as const;
+export const BG_IMAGE_FITS = ['cover', 'contain'] as const;
+
+/** Valid when the images lib's parser accepts the value; the parser's message is the field error. */
+function ParsedBy(parse: (value: string) => unknown): PropertyDecorator {
+  const failure = (value: unknown): string | null => {
+    try {
+      parse(String(value));
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  };
+  return ValidateBy({ name: 'outputOption', validator: { validate: (value) => failure(value) === null, defaultMessage: (args) => failure(args?.value) ?? '' } });
+}
+
+export const CROP_MARGIN_DOC =
+  `Margin around the subject when \`crop=true\` (ignored otherwise): 1, 2 or 4 CSS-like values (all sides; top/bottom ` +
+  `left/right; top right bottom left), each in pixels (\`10\`, \`10px\`, ≤ ${CROP_MARGIN_MAX_PX}) or percent of the subject's ` +
+  `size on that axis (\`5%\`, ≤ ${CROP_MARGIN_MAX_PERCENT}%). The canvas is padded when the margin reaches past the image.`;
+export const POSITION_DOC =
+  '`original` (where the subject was), `center`, or `"x% y%"` (one value for both): 0% puts the subject at the ' +
+  'left/top edge, 100% at the right/bottom. Default `original`, or `center` when `scale` is given. Applied on the ' +
+  'original canvas, before `crop`.';
+export const SCALE_DOC = '`original`, or 10%–100%: the subject fitted to that share of the canvas (keeping its aspect ratio).';
+export const DECONTAMINATE_DOC =
+  'Remove background-colour spill from the semi-transparent edge pixels (colour estimated from the nearby background)';
+
 /** Multipart text fields of POST /remove and POST /batch (multipart fields arrive as strings). */
 export class RemovalOptionsDto {
   @ApiProperty({ enum: QUALITY_TIERS, description: QUALITY_TIER_DOC })
@@ -25,15 +55,21 @@ export class RemovalOptionsDto {
   @IsIn(OUTPUT_SIZES)
   size?: OutputSize;
 
-  @ApiPropertyOptional({ enum: ['png', 'webp'], default: 'png' })
+  @ApiPropertyOptional({ enum: OUTPUT_FORMATS, default: 'png', description: '`jpg` (alias `jpeg`) has no alpha: it needs `bgColor` or `bgImage`' })
   @IsOptional()
-  @IsIn(['png', 'webp'])
-  format?: 'png' | 'webp';
+  @Transform(({ value }: { value: unknown }) => (value === 'jpeg' ? 'jpg' : value))
+  @IsIn(OUTPUT_FORMATS, { message: `format must be one of ${OUTPUT_FORMATS.join(', ')}` })
+  format?: 'png' | 'webp' | 'jpg';
 
   @ApiPropertyOptional({ example: '#ffffff', description: 'Flatten onto this colour (#rrggbb, or #rrggbbaa to keep alpha)' })
   @IsOptional()
   @Matches(/^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, { message: 'bgColor must be #rrggbb or #rrggbbaa' })
   bgColor?: string;
+
+  @ApiPropertyOptional({ enum: BG_IMAGE_FITS, default: 'cover', description: 'How `bgImage` fills the canvas: `cover` (cropped) or `contain` (whole, with bars of `bgColor` or transparency)' })
+  @IsOptional()
+  @IsIn(BG_IMAGE_FITS, { message: 'bgImageFit must be cover or contain' })
+  bgImageFit?: 'cover' | 'contain';
 
   @ApiPropertyOptional({ default: false, description: 'Return the alpha mask (greyscale PNG) instead of the cut-out' })
   @IsOptional()
@@ -47,13 +83,32 @@ export class RemovalOptionsDto {
   @IsBoolean()
   crop?: boolean;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 2000, description: 'Margin around the subject when cropping, in pixels' })
+  @ApiPropertyOptional({ example: '10px 5%', default: '0', description: CROP_MARGIN_DOC })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(2000)
-  cropMargin?: number;
+  @IsString()
+  @MaxLength(64)
+  @ParsedBy(parseCropMargin)
+  cropMargin?: string;
+
+  @ApiPropertyOptional({ example: '50% 100%', default: 'original', description: POSITION_DOC })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @ParsedBy(parsePosition)
+  position?: string;
+
+  @ApiPropertyOptional({ example: '80%', default: 'original', description: SCALE_DOC })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @ParsedBy(parseScale)
+  scale?: string;
+
+  @ApiPropertyOptional({ default: false, description: DECONTAMINATE_DOC })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  decontaminate?: boolean;
 }
 
 export class BatchOptionsDto extends RemovalOptionsDto {
@@ -71,12 +126,31 @@ export class TestModeQueryDto {
   test?: boolean;
 }
 
-export function toStoredOptions(dto: RemovalOptionsDto): Omit<StoredRemovalOptions, 'outputSize'> {
+/**
+ * Rules across fields and the background image (an uploaded `bgImage` part today; `bgImageUrl` later goes through the
+ * same check): jpg has no alpha, so it needs something to stand on.
+ */
+export function assertOutputOptions(dto: RemovalOptionsDto, background: { hasBgImage: boolean }): void {
+  const fields: { field: string; errors: string[] }[] = [];
+  if (dto.format === 'jpg' && !dto.bgColor && !background.hasBgImage) {
+    fields.push({ field: 'format', errors: ['format=jpg has no transparency: send bgColor or a bgImage'] });
+  }
+  if (dto.bgImageFit && !background.hasBgImage) fields.push({ field: 'bgImageFit', errors: ['bgImageFit needs a bgImage'] });
+  if (fields.length) throw new DomainError('VALIDATION_FAILED', fields.map((f) => f.errors[0]).join('; '), { fields });
+}
+
+export function toStoredOptions(dto: RemovalOptionsDto, background: { hasBgImage: boolean } = { hasBgImage: false }): Omit<StoredRemovalOptions, 'outputSize'> {
+  const margin = dto.cropMargin?.trim();
   return {
     format: dto.format ?? 'png',
     ...(dto.bgColor ? { bgColor: dto.bgColor } : {}),
     maskOnly: dto.maskOnly ?? false,
     crop: dto.crop ?? false,
-    cropMargin: dto.cropMargin ?? 0,
+    // A bare integer keeps the original numeric form; anything else is stored as written (already validated).
+    cropMargin: !margin ? 0 : /^\d+$/.test(margin) ? Number(margin) : margin,
+    ...(dto.position ? { position: dto.position.trim().toLowerCase() } : {}),
+    ...(dto.scale ? { scale: dto.scale.trim().toLowerCase() } : {}),
+    ...(dto.decontaminate ? { decontaminate: true } : {}),
+    ...(background.hasBgImage ? { bgImageFit: dto.bgImageFit ?? 'cover' } : {}),
   };
 }

@@ -8,10 +8,15 @@ export class RemovalJobDto {
   @ApiProperty({ enum: ['basic', 'standard', 'professional', 'industry'], description: QUALITY_TIER_DOC }) tier!: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) batchId!: string | null;
   @ApiProperty({ nullable: true, type: String }) originalFilename!: string | null;
-  @ApiProperty() width!: number;
-  @ApiProperty() height!: number;
-  @ApiProperty({ description: 'Output options (format, bgColor, maskOnly, crop, cropMargin)' }) options!: Record<string, unknown>;
-  @ApiProperty({ nullable: true, type: String, description: 'Full-size output (PNG/WebP with alpha)' }) outputUrl!: string | null;
+  @ApiProperty({ description: 'Input width in pixels' }) width!: number;
+  @ApiProperty({ description: 'Input height in pixels' }) height!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Output width in pixels, once succeeded (also the X-Width header)' }) outputWidth!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Output height in pixels, once succeeded (also the X-Height header)' }) outputHeight!: number | null;
+  @ApiProperty({
+    description: 'Output options (format, bgColor, bgImageFit when a background image was sent, maskOnly, crop, cropMargin, position, scale, decontaminate)',
+  })
+  options!: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: String, description: 'Full-size output (PNG/WebP with alpha, or flattened JPEG)' }) outputUrl!: string | null;
   @ApiProperty({ nullable: true, type: String }) thumbnailUrl!: string | null;
   @ApiProperty({ enum: ['CREDITS', 'SUBSCRIPTION', 'TEST'] }) paidWith!: string;
   @ApiProperty() creditCharged!: number;

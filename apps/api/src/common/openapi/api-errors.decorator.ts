@@ -50,7 +50,7 @@ export const AUTHENTICATED_ERRORS: ErrorCode[] = ['UNAUTHORIZED', 'RATE_LIMITED'
 export const PUBLIC_ERRORS: ErrorCode[] = ['RATE_LIMITED', 'SCHEMA_NOT_MIGRATED', 'DATABASE_UNAVAILABLE', 'DATABASE_BUSY', 'INTERNAL_ERROR'];
 
 export const API_SUCCESS_HEADERS = 'openapi:successHeaders';
-export type SuccessHeader = 'X-Credits-Charged' | 'X-Credits-Remaining' | 'X-Credits-Refunded' | 'Location' | 'Idempotent-Replayed';
+export type SuccessHeader = 'X-Credits-Charged' | 'X-Credits-Remaining' | 'X-Credits-Refunded' | 'Location' | 'Idempotent-Replayed' | 'X-Width' | 'X-Height';
 
 /** Response headers a successful answer of this operation carries (documented on its 2xx responses). */
 export const ApiSuccessHeaders = (...headers: SuccessHeader[]) => SetMetadata(API_SUCCESS_HEADERS, headers);

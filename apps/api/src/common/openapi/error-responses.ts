@@ -101,10 +101,13 @@ function addErrorResponses(op: Operation, codes: ErrorCode[]): void {
   }
 }
 
+const OUTPUT_SIZE_HEADERS = new Set<SuccessHeader>(['X-Width', 'X-Height']);
+
 function addSuccessHeaders(op: Operation, extra: SuccessHeader[]): void {
   for (const [status, response] of Object.entries(op.responses)) {
     if (!status.startsWith('2')) continue;
-    const names: SuccessHeader[] = status === '202' ? extra : extra.filter((h) => h !== 'Location');
+    // Location points at work still running (202); the output size exists once it has finished (200).
+    const names: SuccessHeader[] = extra.filter((h) => (status === '202' ? !OUTPUT_SIZE_HEADERS.has(h) : h !== 'Location'));
     response.headers = { ...response.headers, 'X-Request-Id': REF('X-Request-Id'), ...Object.fromEntries(names.map((h) => [h, REF(h)])) };
   }
 }
@@ -162,6 +165,8 @@ const HEADERS = {
   'X-Credits-Remaining': { description: 'Credit balance after this request', schema: { type: 'integer' } },
   'X-Credits-Refunded': { description: 'Credits this request gave back (0 when repeated: nothing is refunded twice)', schema: { type: 'integer' } },
   Location: { description: 'Where to poll the accepted job or batch', schema: { type: 'string' } },
+  'X-Width': { description: 'Output width in pixels (a finished, succeeded job)', schema: { type: 'integer' } },
+  'X-Height': { description: 'Output height in pixels (a finished, succeeded job)', schema: { type: 'integer' } },
   'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key', schema: { type: 'string' } },
 };
 

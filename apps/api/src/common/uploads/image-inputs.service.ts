@@ -15,6 +15,8 @@ const URL_FETCH_CONCURRENCY = 4;
 
 export interface ImageInput<F> {
   images: F[];
+  /** Files sent in `extraFileFields` (e.g. a `bgImage`), not images to process. */
+  extras: F[];
   fields: Record<string, string>;
   requestHash: string;
 }
@@ -32,25 +34,28 @@ export class ImageInputsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Exactly one image: the `fileField` part, an `imageUrl` or an `imageBase64`. */
-  async readOne(request: FastifyRequest, fileField: string): Promise<ImageInput<BufferedFile>> {
+  /** Exactly one image: the `fileField` part, an `imageUrl` or an `imageBase64`; at most one file per extra field. */
+  async readOne(request: FastifyRequest, fileField: string, extraFileFields: string[] = []): Promise<ImageInput<BufferedFile>> {
     const inline: { field: string; value: string }[] = [];
-    const parsed = await this.uploads.bufferFiles(request, [fileField], 1, {
+    const parsed = await this.uploads.bufferFiles(request, [fileField, ...extraFileFields], 1, {
       names: INLINE_FIELDS,
       onValue: async (field, value) => void inline.push({ field, value }),
     });
-    const given = parsed.files.length + inline.length;
+    const extras = parsed.files.filter((f) => f.field !== fileField);
+    const files = parsed.files.filter((f) => f.field === fileField);
+    const given = files.length + inline.length;
     if (given !== 1) {
       const why = given === 0 ? 'one image is required' : 'send only one image';
       throw new DomainError('VALIDATION_FAILED', `Send exactly one of \`${fileField}\` (file), \`${IMAGE_URL_FIELD}\` or \`${IMAGE_BASE64_FIELD}\``, {
         fields: [fileField, IMAGE_URL_FIELD, IMAGE_BASE64_FIELD].map((field) => ({ field, errors: [why] })),
       });
     }
-    if (parsed.files.length === 1) return { images: parsed.files, fields: parsed.fields, requestHash: parsed.requestHash };
+    if (files.length === 1) return { images: files, extras, fields: parsed.fields, requestHash: parsed.requestHash };
     const { field, value } = inline[0]!;
     const image = field === IMAGE_URL_FIELD ? await this.fetch(value) : { filename: '', data: decodeBase64Image(value, this.config.UPLOAD_MAX_BYTES) };
     return {
       images: [{ field, filename: image.filename, declaredMimetype: '', size: image.data.length, data: image.data }],
+      extras,
       fields: parsed.fields,
       requestHash: parsed.requestHash,
     };
@@ -59,13 +64,14 @@ export class ImageInputsService {
   /**
    * Many images, stored to `${keyPrefix}/<slot>` in the order they were sent: file parts in `fileFields`, and any
    * number of `imageUrl` / `imageBase64` fields. A base64 image is stored as soon as it is read (never many in
-   * memory); URLs are fetched once the body is read. On failure everything under the prefix is removed.
+   * memory); URLs are fetched once the body is read. Files in `extraFileFields` are stored the same way and returned
+   * as `extras`. On failure everything under the prefix is removed.
    */
-  async storeMany(request: FastifyRequest, fileFields: string[], keyPrefix: string): Promise<ImageInput<StoredUpload>> {
+  async storeMany(request: FastifyRequest, fileFields: string[], keyPrefix: string, extraFileFields: string[] = []): Promise<ImageInput<StoredUpload>> {
     const urls: { value: string; slot: number }[] = [];
     const inline: (StoredUpload & { slot: number })[] = [];
     try {
-      const parsed = await this.uploads.storeFiles(request, fileFields, keyPrefix, {
+      const parsed = await this.uploads.storeFiles(request, [...fileFields, ...extraFileFields], keyPrefix, {
         names: INLINE_FIELDS,
         onValue: async (field, value, slot) => {
           if (field === IMAGE_URL_FIELD) return void urls.push({ value, slot });
@@ -77,7 +83,8 @@ export class ImageInputsService {
         const image = await this.fetch(value);
         inline.push(await this.put(keyPrefix, slot, IMAGE_URL_FIELD, image.filename, image.data));
       });
-      const images = [...parsed.files, ...inline].sort((a, b) => a.slot - b.slot);
+      const extras = parsed.files.filter((f) => extraFileFields.includes(f.field));
+      const images = [...parsed.files.filter((f) => !extraFileFields.includes(f.field)), ...inline].sort((a, b) => a.slot - b.slot);
       const total = images.reduce((sum, image) => sum + image.size, 0);
       if (total > this.config.UPLOAD_MAX_TOTAL_BYTES) {
         throw new DomainError('PAYLOAD_TOO_LARGE', `The upload exceeds ${this.config.UPLOAD_MAX_TOTAL_BYTES} bytes in total`);
@@ -87,7 +94,8 @@ export class ImageInputsService {
           fields: [{ field: fileFields[0]!, errors: ['too many images'] }],
         });
       }
-      return { images: images.map(({ slot: _slot, ...image }) => image), fields: parsed.fields, requestHash: parsed.requestHash };
+      const withoutSlot = ({ slot: _slot, ...file }: StoredUpload & { slot: number }) => file;
+      return { images: images.map(withoutSlot), extras: extras.map(withoutSlot), fields: parsed.fields, requestHash: parsed.requestHash };
     } catch (err) {
       await this.storage.deletePrefix('private', keyPrefix).catch(() => undefined);
       throw err;

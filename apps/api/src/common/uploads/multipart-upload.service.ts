@@ -56,13 +56,13 @@ export class MultipartUploadService {
     private readonly storage: StorageService,
   ) {}
 
-  /** For single-image endpoints: at most `maxFiles` files are read into memory; one more is rejected unread. */
+  /** For single-image endpoints: at most `maxFiles` files per field are read into memory; one more is rejected unread. */
   async bufferFiles(request: FastifyRequest, allowedFields: string[], maxFiles = 1, inline?: InlineImageFields): Promise<ParsedMultipart<BufferedFile>> {
     const files: BufferedFile[] = [];
     const parsed = await this.parse(request, allowedFields, inline, async (part, hash) => {
-      if (files.length >= maxFiles) {
+      if (files.filter((f) => f.field === part.fieldname).length >= maxFiles) {
         part.file.resume();
-        throw new DomainError('VALIDATION_FAILED', `Send at most ${maxFiles} file${maxFiles === 1 ? '' : 's'} in ${allowedFields.join(' or ')}`, {
+        throw new DomainError('VALIDATION_FAILED', `Send at most ${maxFiles} file${maxFiles === 1 ? '' : 's'} in ${part.fieldname}`, {
           fields: [{ field: part.fieldname, errors: ['too many files'] }],
         });
       }
