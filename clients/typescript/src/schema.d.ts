@@ -435,7 +435,7 @@ export interface paths {
         put?: never;
         /**
          * Remove the backgrounds of many images (one discounted charge)
-         * @description Images come as `images` file parts and/or repeated `imageUrl` / `imageBase64` fields, kept in the order sent. Every image is validated first; one bad image → 4xx naming it and nothing is charged. Then one charge at the volume discount, one job per image, 202 with the batch. Poll GET /batch/:id, stream GET /batch/:id/events, or pass a `webhookUrl`.
+         * @description Images come as `images` file parts and/or repeated `imageUrl` / `imageBase64` fields, kept in the order sent. Every image is validated first; one bad image → 4xx naming it and nothing is charged. Then one charge at the volume discount, one job per image, 202 with the batch. Poll GET /batch/:id, stream GET /batch/:id/events, or pass a `webhookUrl`. One `bgImage` part applies to every image.
          */
         post: operations["RemovalController_batch"];
         delete?: never;
@@ -468,7 +468,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One job: status, output and thumbnail URLs, error code */
+        /** One job: status, output and thumbnail URLs, error code (X-Width/X-Height once succeeded) */
         get: operations["RemovalHistoryController_getJob"];
         put?: never;
         post?: never;
@@ -1073,11 +1073,17 @@ export interface components {
             /** Format: uuid */
             batchId: string | null;
             originalFilename: string | null;
+            /** @description Input width in pixels */
             width: number;
+            /** @description Input height in pixels */
             height: number;
-            /** @description Output options (format, bgColor, maskOnly, crop, cropMargin) */
+            /** @description Output width in pixels, once succeeded (also the X-Width header) */
+            outputWidth: number | null;
+            /** @description Output height in pixels, once succeeded (also the X-Height header) */
+            outputHeight: number | null;
+            /** @description Output options (format, bgColor, bgImageFit when a background image was sent, maskOnly, crop, cropMargin, position, scale, decontaminate) */
             options: Record<string, never>;
-            /** @description Full-size output (PNG/WebP with alpha) */
+            /** @description Full-size output (PNG/WebP with alpha, or flattened JPEG) */
             outputUrl: string | null;
             thumbnailUrl: string | null;
             /** @enum {string} */
@@ -1211,6 +1217,10 @@ export interface components {
         "X-Credits-Refunded": number;
         /** @description Where to poll the accepted job or batch */
         Location: string;
+        /** @description Output width in pixels (a finished, succeeded job) */
+        "X-Width": number;
+        /** @description Output height in pixels (a finished, succeeded job) */
+        "X-Height": number;
         /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
         "Idempotent-Replayed": string;
     };
@@ -3640,13 +3650,46 @@ export interface operations {
                      * @enum {string}
                      */
                     size?: "preview" | "full" | "auto";
-                    /** @enum {string} */
-                    format?: "png" | "webp";
+                    /**
+                     * @description `jpg`/`jpeg`: flattened, needs `bgColor` or `bgImage`
+                     * @default png
+                     * @enum {string}
+                     */
+                    format?: "png" | "webp" | "jpg" | "jpeg";
                     /** @example #ffffff */
                     bgColor?: string;
+                    /**
+                     * Format: binary
+                     * @description Background image (JPEG/PNG/WebP, same limits as `image`) composited behind the subject; fitted with `bgImageFit`
+                     */
+                    bgImage?: string;
+                    /**
+                     * @default cover
+                     * @enum {string}
+                     */
+                    bgImageFit?: "cover" | "contain";
                     maskOnly?: boolean;
                     crop?: boolean;
-                    cropMargin?: number;
+                    /**
+                     * @description Margin around the subject when `crop=true` (ignored otherwise): 1, 2 or 4 CSS-like values (all sides; top/bottom left/right; top right bottom left), each in pixels (`10`, `10px`, ≤ 2000) or percent of the subject's size on that axis (`5%`, ≤ 100%). The canvas is padded when the margin reaches past the image.
+                     * @example 10px 5%
+                     */
+                    cropMargin?: string;
+                    /**
+                     * @description `original` (where the subject was), `center`, or `"x% y%"` (one value for both): 0% puts the subject at the left/top edge, 100% at the right/bottom. Default `original`, or `center` when `scale` is given. Applied on the original canvas, before `crop`.
+                     * @example center
+                     */
+                    position?: string;
+                    /**
+                     * @description `original`, or 10%–100%: the subject fitted to that share of the canvas (keeping its aspect ratio).
+                     * @example 80%
+                     */
+                    scale?: string;
+                    /**
+                     * @description Remove background-colour spill from the semi-transparent edge pixels (colour estimated from the nearby background)
+                     * @default false
+                     */
+                    decontaminate?: boolean;
                     /**
                      * Format: uri
                      * @description Signed POSTs for this job’s events
@@ -3667,6 +3710,8 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-Credits-Charged": components["headers"]["X-Credits-Charged"];
                     "X-Credits-Remaining": components["headers"]["X-Credits-Remaining"];
+                    "X-Width": components["headers"]["X-Width"];
+                    "X-Height": components["headers"]["X-Height"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -3822,13 +3867,46 @@ export interface operations {
                      * @enum {string}
                      */
                     size?: "preview" | "full" | "auto";
-                    /** @enum {string} */
-                    format?: "png" | "webp";
+                    /**
+                     * @description `jpg`/`jpeg`: flattened, needs `bgColor` or `bgImage`
+                     * @default png
+                     * @enum {string}
+                     */
+                    format?: "png" | "webp" | "jpg" | "jpeg";
                     /** @example #ffffff */
                     bgColor?: string;
+                    /**
+                     * Format: binary
+                     * @description Background image (JPEG/PNG/WebP, same limits as `image`) composited behind the subject; fitted with `bgImageFit`
+                     */
+                    bgImage?: string;
+                    /**
+                     * @default cover
+                     * @enum {string}
+                     */
+                    bgImageFit?: "cover" | "contain";
                     maskOnly?: boolean;
                     crop?: boolean;
-                    cropMargin?: number;
+                    /**
+                     * @description Margin around the subject when `crop=true` (ignored otherwise): 1, 2 or 4 CSS-like values (all sides; top/bottom left/right; top right bottom left), each in pixels (`10`, `10px`, ≤ 2000) or percent of the subject's size on that axis (`5%`, ≤ 100%). The canvas is padded when the margin reaches past the image.
+                     * @example 10px 5%
+                     */
+                    cropMargin?: string;
+                    /**
+                     * @description `original` (where the subject was), `center`, or `"x% y%"` (one value for both): 0% puts the subject at the left/top edge, 100% at the right/bottom. Default `original`, or `center` when `scale` is given. Applied on the original canvas, before `crop`.
+                     * @example center
+                     */
+                    position?: string;
+                    /**
+                     * @description `original`, or 10%–100%: the subject fitted to that share of the canvas (keeping its aspect ratio).
+                     * @example 80%
+                     */
+                    scale?: string;
+                    /**
+                     * @description Remove background-colour spill from the semi-transparent edge pixels (colour estimated from the nearby background)
+                     * @default false
+                     */
+                    decontaminate?: boolean;
                     /** Format: uri */
                     webhookUrl?: string;
                 };
@@ -4053,6 +4131,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Width": components["headers"]["X-Width"];
+                    "X-Height": components["headers"]["X-Height"];
                     [name: string]: unknown;
                 };
                 content: {
