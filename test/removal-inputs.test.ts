@@ -9,6 +9,7 @@ import { CreditsService } from '@app/credits';
 import { PrismaService } from '@app/prisma';
 import { createTestApi, createTestWorker, testConfig } from './support/app';
 import { expectError, RegisteredUser, registerUser } from './support/http';
+import { sharp } from '../libs/images/src/testing/test-images';
 import { imageInfo, productPhoto } from './support/images';
 import { multipart, multipartParts, MultipartField, MultipartFile } from './support/multipart';
 
@@ -51,14 +52,17 @@ describe('Background Remover inputs and sizes: imageUrl, imageBase64, size prici
   let origin: ImageOrigin;
   let photo: Buffer;
   let bigPhoto: Buffer;
+  let backdrop: Buffer;
 
   beforeAll(async () => {
     photo = await productPhoto(480, 360);
     bigPhoto = await productPhoto(1200, 900);
+    backdrop = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#00ff00' } }).png().toBuffer();
     const sendImage = (bytes: Buffer, type: string) => (_req: IncomingMessage, res: ServerResponse) => res.writeHead(200, { 'content-type': type }).end(bytes);
     origin = new ImageOrigin({
       '/photo.jpg': sendImage(photo, 'image/jpeg'),
       '/big.jpg': sendImage(bigPhoto, 'image/jpeg'),
+      '/backdrop.png': (req, res) => sendImage(backdrop, 'image/png')(req, res),
       '/moved': (_req, res) => res.writeHead(302, { location: '/photo.jpg' }).end(),
       '/loop': (_req, res) => res.writeHead(302, { location: '/loop' }).end(),
       '/page.html': sendImage(Buffer.from('<html><body>not an image</body></html>'), 'text/html'),
@@ -192,6 +196,42 @@ describe('Background Remover inputs and sizes: imageUrl, imageBase64, size prici
     });
   });
 
+  describe('bgImageUrl: the background image by URL', () => {
+    const corner = async (bytes: Buffer) => Array.from((await sharp(bytes).raw().toBuffer({ resolveWithObject: true })).data.subarray(0, 3));
+
+    it('is fetched like imageUrl and composited behind the subject (jpg needs no bgColor then)', async () => {
+      const user = await registerUser(app, 'bgurl');
+      const res = await remove(user, [field('tier', 'basic'), field('format', 'jpg'), field('bgImageUrl', origin.url('/backdrop.png')), file(photo)], { prefer: 'wait=30' });
+      expect(res.statusCode, res.body).toBe(200);
+      const output = (await app.inject({ method: 'GET', url: res.json<Job>().outputUrl! })).rawPayload;
+      expect(await imageInfo(output)).toMatchObject({ format: 'jpeg', width: 480, height: 360 });
+      const [r, g, b] = await corner(output);
+      expect(g).toBeGreaterThan(200); // the green backdrop shows where the background was removed
+      expect(r! + b!).toBeLessThan(80);
+    });
+
+    it('a batch takes one bgImageUrl for every item', async () => {
+      const user = await registerUser(app, 'bgurlbatch');
+      const body = multipartParts([field('tier', 'basic'), field('bgImageUrl', origin.url('/backdrop.png')), file(photo, 'a.jpg', 'images'), file(photo, 'b.jpg', 'images')]);
+      const res = await app.inject({ method: 'POST', url: '/api/background-remover/batch', payload: body.payload, headers: { ...body.headers, ...user.auth } });
+      expect(res.statusCode, res.body).toBe(202);
+      const rows = await prisma.backgroundRemovalJob.findMany({ where: { userId: user.id } });
+      expect(rows).toHaveLength(2);
+      expect(new Set(rows.map((r) => r.bgImageKey)).size).toBe(1);
+      expect(rows[0]!.bgImageKey).toBeTruthy();
+    });
+
+    it('refuses a file and a URL together, an unreachable URL naming bgImageUrl; nothing charged', async () => {
+      const user = await registerUser(app, 'bgurlbad');
+      const both = await remove(user, [field('tier', 'basic'), field('bgImageUrl', origin.url('/backdrop.png')), file(photo), file(backdrop, 'bg.png', 'bgImage')]);
+      expect(JSON.stringify(expectError(both, 400, 'VALIDATION_FAILED').details)).toContain('bgImageUrl');
+      const missing = expectError(await remove(user, [field('tier', 'basic'), field('bgImageUrl', origin.url('/nope.png')), file(photo)]), 422, 'IMAGE_FETCH_FAILED');
+      expect(missing.message).toContain('bgImageUrl');
+      expectError(await remove(user, [field('tier', 'basic'), field('bgImageUrl', origin.url('/page.html')), file(photo)]), 415, 'UNSUPPORTED_IMAGE');
+      expect(await balance(user.id)).toBe(100);
+    });
+  });
+
   describe('size: preview, full, auto', () => {
     it('/pricing lists the preview price beside the full price, and a preview costs less', async () => {
       const res = await app.inject({ method: 'GET', url: '/api/background-remover/pricing' });
@@ -220,7 +260,7 @@ describe('Background Remover inputs and sizes: imageUrl, imageBase64, size prici
   });
 
   describe('Accept: image/* answers the image itself', () => {
-    it('Accept: image/png → PNG bytes with the credit headers; image/webp → WebP; */* → JSON', async () => {
+    it('Accept: image/png → PNG bytes with the credit headers; image/webp → WebP; image/jpeg → JPEG (needs a background); */* → JSON', async () => {
       const user = await registerUser(app, 'binary');
       const png = await remove(user, [field('tier', 'basic'), file(photo)], { prefer: 'wait=30', accept: 'image/png' });
       expect(png.statusCode, png.body.slice(0, 200)).toBe(200);
@@ -232,6 +272,13 @@ describe('Background Remover inputs and sizes: imageUrl, imageBase64, size prici
       const webp = await remove(user, [field('tier', 'basic'), file(photo)], { prefer: 'wait=30', accept: 'image/webp' });
       expect(webp.headers['content-type']).toBe('image/webp');
       expect(await imageInfo(webp.rawPayload)).toMatchObject({ format: 'webp' });
+
+      const jpeg = await remove(user, [field('tier', 'basic'), field('bgColor', '#ffffff'), file(photo)], { prefer: 'wait=30', accept: 'image/jpeg' });
+      expect(jpeg.headers['content-type']).toBe('image/jpeg');
+      expect([jpeg.headers['x-width'], jpeg.headers['x-height']]).toEqual(['480', '360']);
+      expect(await imageInfo(jpeg.rawPayload)).toMatchObject({ format: 'jpeg', width: 480 });
+      // JPEG has no alpha: without a background it is refused before anything is charged.
+      expect(expectError(await remove(user, [field('tier', 'basic'), file(photo)], { accept: 'image/jpeg' }), 400, 'VALIDATION_FAILED').message).toMatch(/Accept: image\/jpeg/);
 
       const json = await remove(user, [field('tier', 'basic'), file(photo)], { prefer: 'wait=30', accept: '*/*' });
       expect(json.headers['content-type']).toMatch(/application\/json/);

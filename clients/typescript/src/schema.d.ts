@@ -415,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Remove the background of one image
-         * @description The image comes as the `image` file part, an `imageUrl` (fetched from a public address, same limits) or an `imageBase64` (or data: URL): exactly one. Validates it by content (415/413/422 before anything is charged), charges the tier price for the `size` (or uses the subscription quota), queues the job and waits up to `Prefer: wait=N` seconds: 200 with the finished job, else 202 with the job and a Location to poll. With `Accept: image/png` or `image/webp` a job finished within the wait answers the image bytes instead (its format unless `format` is given; a failed job still answers its JSON). `?test=true`: free, watermarked, low-resolution.
+         * @description The image comes as the `image` file part, an `imageUrl` (fetched from a public address, same limits) or an `imageBase64` (or data: URL): exactly one. Validates it by content (415/413/422 before anything is charged), charges the tier price for the `size` (or uses the subscription quota), queues the job and waits up to `Prefer: wait=N` seconds: 200 with the finished job, else 202 with the job and a Location to poll. With `Accept: image/png`, `image/webp` or `image/jpeg` a job finished within the wait answers the image bytes instead (its format unless `format` is given; a failed job still answers its JSON). `?test=true`: free, watermarked, low-resolution.
          */
         post: operations["RemovalController_remove"];
         delete?: never;
@@ -3618,7 +3618,7 @@ export interface operations {
                 test?: boolean;
             };
             header?: {
-                /** @description `image/png` or `image/webp` (ranked above JSON): answer the image bytes */
+                /** @description `image/png`, `image/webp` or `image/jpeg` (ranked above JSON): answer the image bytes */
                 Accept?: string;
                 "Idempotency-Key"?: string;
                 /** @description wait=N seconds (capped) */
@@ -3651,7 +3651,7 @@ export interface operations {
                      */
                     size?: "preview" | "full" | "auto";
                     /**
-                     * @description `jpg`/`jpeg`: flattened, needs `bgColor` or `bgImage`
+                     * @description `jpg`/`jpeg`: flattened, needs `bgColor` or a background image
                      * @default png
                      * @enum {string}
                      */
@@ -3663,6 +3663,11 @@ export interface operations {
                      * @description Background image (JPEG/PNG/WebP, same limits as `image`) composited behind the subject; fitted with `bgImageFit`
                      */
                     bgImage?: string;
+                    /**
+                     * Format: uri
+                     * @description Or: the background image at a public http(s) URL (fetched like `imageUrl`)
+                     */
+                    bgImageUrl?: string;
                     /**
                      * @default cover
                      * @enum {string}
@@ -3719,6 +3724,7 @@ export interface operations {
                     "application/json": components["schemas"]["RemovalJobDto"];
                     "image/png": string;
                     "image/webp": string;
+                    "image/jpeg": string;
                 };
             };
             /** @description Still running: poll the Location */
@@ -3868,7 +3874,7 @@ export interface operations {
                      */
                     size?: "preview" | "full" | "auto";
                     /**
-                     * @description `jpg`/`jpeg`: flattened, needs `bgColor` or `bgImage`
+                     * @description `jpg`/`jpeg`: flattened, needs `bgColor` or a background image
                      * @default png
                      * @enum {string}
                      */
@@ -3880,6 +3886,11 @@ export interface operations {
                      * @description Background image (JPEG/PNG/WebP, same limits as `image`) composited behind the subject; fitted with `bgImageFit`
                      */
                     bgImage?: string;
+                    /**
+                     * Format: uri
+                     * @description Or: the background image at a public http(s) URL (fetched like `imageUrl`)
+                     */
+                    bgImageUrl?: string;
                     /**
                      * @default cover
                      * @enum {string}

@@ -5,6 +5,7 @@ describe('preferredImageFormat', () => {
   it.each([
     ['image/png', 'png'],
     ['image/webp', 'webp'],
+    ['image/jpeg', 'jpg'],
     ['image/*', 'png'],
     ['image/webp, application/json;q=0.5', 'webp'],
     ['application/json', undefined],

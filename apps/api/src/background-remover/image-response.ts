@@ -2,7 +2,7 @@ import Negotiator from 'negotiator';
 import type { StoredRemovalOptions } from '@app/jobs';
 
 /** Output types `POST /remove` can answer with directly (remove.bg style) when the client asks for them. */
-const IMAGE_TYPES: Record<string, StoredRemovalOptions['format']> = { 'image/png': 'png', 'image/webp': 'webp' };
+const IMAGE_TYPES: Record<string, StoredRemovalOptions['format']> = { 'image/png': 'png', 'image/webp': 'webp', 'image/jpeg': 'jpg' };
 
 /**
  * The image type the client prefers over JSON, if any. JSON stays the default: a client that lists no image type,

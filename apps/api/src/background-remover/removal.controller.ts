@@ -3,14 +3,13 @@ import { Controller, Headers, Post, Query, Req, Res, StreamableFile } from '@nes
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OUTPUT_SIZES, RemovalService } from '@app/background-remover';
-import { DomainError } from '@app/common';
 import { CreditsService } from '@app/credits';
 import { QualityTier } from '@app/prisma';
 import { contentTypeForKey, StorageService, storageLayout } from '@app/storage';
 import { AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiErrorCodes, ApiSuccessHeaders, IMAGE_INPUT_ERRORS, PAID_ERRORS } from '../common/openapi/api-errors.decorator';
 import { IdempotencyService, StoredResponse } from '../common/idempotency/idempotency.service';
-import { ImageInputsService } from '../common/uploads/image-inputs.service';
+import { ExtraImage, ImageInputsService } from '../common/uploads/image-inputs.service';
 import { UploadAdmissionService } from '../common/uploads/upload-admission.service';
 import { validateDto } from '../common/validation';
 import {
@@ -41,19 +40,20 @@ const IMAGE_FIELDS = {
   imageBase64: { type: 'string', description: 'Or: the image as base64 or a data: URL' },
 };
 
-/** The multipart part holding the background image (one per request; a batch applies it to every item). */
-const BG_IMAGE_FIELD = 'bgImage';
+/** The background image: a file part or a URL, one per request (a batch applies it to every item). */
+const BG_IMAGE: ExtraImage = { file: 'bgImage', url: 'bgImageUrl' };
 
 const OPTION_FIELDS = {
   tier: { type: 'string', enum: [...QUALITY_TIERS] },
   size: { type: 'string', enum: [...OUTPUT_SIZES], default: 'full', description: SIZE_DOC },
-  format: { type: 'string', enum: [...OUTPUT_FORMATS], default: 'png', description: '`jpg`/`jpeg`: flattened, needs `bgColor` or `bgImage`' },
+  format: { type: 'string', enum: [...OUTPUT_FORMATS], default: 'png', description: '`jpg`/`jpeg`: flattened, needs `bgColor` or a background image' },
   bgColor: { type: 'string', example: '#ffffff' },
-  [BG_IMAGE_FIELD]: {
+  [BG_IMAGE.file]: {
     type: 'string',
     format: 'binary',
     description: 'Background image (JPEG/PNG/WebP, same limits as `image`) composited behind the subject; fitted with `bgImageFit`',
   },
+  [BG_IMAGE.url]: { type: 'string', format: 'uri', description: 'Or: the background image at a public http(s) URL (fetched like `imageUrl`)' },
   bgImageFit: { type: 'string', enum: [...BG_IMAGE_FITS], default: 'cover' },
   maskOnly: { type: 'boolean' },
   crop: { type: 'boolean' },
@@ -94,14 +94,14 @@ export class RemovalController {
       '`imageBase64` (or data: URL): exactly one. Validates it by content (415/413/422 before anything is charged), ' +
       'charges the tier price for the `size` (or uses the subscription quota), queues the job and waits up to ' +
       '`Prefer: wait=N` seconds: 200 with the finished job, else 202 with the job and a Location to poll. With ' +
-      '`Accept: image/png` or `image/webp` a job finished within the wait answers the image bytes instead (its format ' +
+      '`Accept: image/png`, `image/webp` or `image/jpeg` a job finished within the wait answers the image bytes instead (its format ' +
       'unless `format` is given; a failed job still answers its JSON). `?test=true`: free, watermarked, low-resolution.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['tier'], properties: { ...IMAGE_FIELDS, ...OPTION_FIELDS, ...JOB_EVENT_FIELDS } } })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N seconds (capped)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiHeader({ name: 'Accept', required: false, description: '`image/png` or `image/webp` (ranked above JSON): answer the image bytes' })
+  @ApiHeader({ name: 'Accept', required: false, description: '`image/png`, `image/webp` or `image/jpeg` (ranked above JSON): answer the image bytes' })
   @ApiExtraModels(RemovalJobDto)
   @ApiOkResponse({
     description: 'Finished within the wait: the job (JSON), or the image bytes when Accept asks for them',
@@ -109,6 +109,7 @@ export class RemovalController {
       'application/json': { schema: { $ref: getSchemaPath(RemovalJobDto) } },
       'image/png': { schema: { type: 'string', format: 'binary' } },
       'image/webp': { schema: { type: 'string', format: 'binary' } },
+      'image/jpeg': { schema: { type: 'string', format: 'binary' } },
     },
   })
   @ApiAcceptedResponse({ type: RemovalJobDto, description: 'Still running: poll the Location' })
@@ -126,8 +127,8 @@ export class RemovalController {
     const permit = await this.admission.acquire();
     let response: StoredResponse & { replayed: boolean };
     try {
-      const parsed = await this.inputs.readOne(request, 'image', [BG_IMAGE_FIELD]);
-      const bgImage = parsed.extras[0];
+      const parsed = await this.inputs.readOne(request, 'image', BG_IMAGE);
+      const bgImage = parsed.extra;
       const background = { hasBgImage: bgImage !== undefined };
       const dto = await validateDto(SingleRemovalOptionsDto, parsed.fields);
       const webhook = toJobWebhook(dto); // job events: webhookUrl + webhookEvents
@@ -223,15 +224,10 @@ export class RemovalController {
 
   private async acceptBatch(user: AuthUser, request: FastifyRequest, reply: FastifyReply, testMode: boolean, key: string | undefined): Promise<unknown> {
     const uploadPrefix = storageLayout.removal.uploadsPrefix(user.id, randomUUID());
-    const parsed = await this.inputs.storeMany(request, ['images', 'images[]'], uploadPrefix, [BG_IMAGE_FIELD]);
-    const background = { hasBgImage: parsed.extras.length > 0 };
+    const parsed = await this.inputs.storeMany(request, ['images', 'images[]'], uploadPrefix, BG_IMAGE);
+    const background = { hasBgImage: parsed.extra !== undefined };
     let dto: BatchOptionsDto;
     try {
-      if (parsed.extras.length > 1) {
-        throw new DomainError('VALIDATION_FAILED', 'Send at most 1 file in bgImage (it applies to every image)', {
-          fields: [{ field: BG_IMAGE_FIELD, errors: ['too many files'] }],
-        });
-      }
       dto = await validateDto(BatchOptionsDto, parsed.fields);
       assertOutputOptions(dto, background);
     } catch (err) {
@@ -245,7 +241,7 @@ export class RemovalController {
           { userId: user.id, tier: dto.tier as QualityTier, size: dto.size ?? 'full', options: toStoredOptions(dto, background), testMode, webhookUrl: dto.webhookUrl },
           parsed.images,
           uploadPrefix,
-          parsed.extras[0],
+          parsed.extra,
         );
         return {
           status: 202,

@@ -127,15 +127,15 @@ export class TestModeQueryDto {
 }
 
 /**
- * Rules across fields and the background image (an uploaded `bgImage` part today; `bgImageUrl` later goes through the
- * same check): jpg has no alpha, so it needs something to stand on.
+ * Rules across fields and the background image (a `bgImage` part or a `bgImageUrl`): jpg has no alpha, so it needs
+ * something to stand on (also when it was chosen by `Accept: image/jpeg`).
  */
 export function assertOutputOptions(dto: RemovalOptionsDto, background: { hasBgImage: boolean }): void {
   const fields: { field: string; errors: string[] }[] = [];
   if (dto.format === 'jpg' && !dto.bgColor && !background.hasBgImage) {
-    fields.push({ field: 'format', errors: ['format=jpg has no transparency: send bgColor or a bgImage'] });
+    fields.push({ field: 'format', errors: ['format=jpg (or Accept: image/jpeg) has no transparency: send bgColor, a bgImage or a bgImageUrl'] });
   }
-  if (dto.bgImageFit && !background.hasBgImage) fields.push({ field: 'bgImageFit', errors: ['bgImageFit needs a bgImage'] });
+  if (dto.bgImageFit && !background.hasBgImage) fields.push({ field: 'bgImageFit', errors: ['bgImageFit needs a bgImage or a bgImageUrl'] });
   if (fields.length) throw new DomainError('VALIDATION_FAILED', fields.map((f) => f.errors[0]).join('; '), { fields });
 }
 

@@ -13,10 +13,16 @@ const INLINE_FIELDS = [IMAGE_URL_FIELD, IMAGE_BASE64_FIELD];
 /** URLs of one batch fetched at once: bounded so one request cannot open a hundred connections. */
 const URL_FETCH_CONCURRENCY = 4;
 
+/** A second, optional image of a request that is not processed itself (a background): a file part or a URL. */
+export interface ExtraImage {
+  file: string;
+  url: string;
+}
+
 export interface ImageInput<F> {
   images: F[];
-  /** Files sent in `extraFileFields` (e.g. a `bgImage`), not images to process. */
-  extras: F[];
+  /** The {@link ExtraImage}, when sent (at most one). */
+  extra?: F;
   fields: Record<string, string>;
   requestHash: string;
 }
@@ -34,15 +40,16 @@ export class ImageInputsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Exactly one image: the `fileField` part, an `imageUrl` or an `imageBase64`; at most one file per extra field. */
-  async readOne(request: FastifyRequest, fileField: string, extraFileFields: string[] = []): Promise<ImageInput<BufferedFile>> {
+  /** Exactly one image: the `fileField` part, an `imageUrl` or an `imageBase64`; and optionally the `extra` image. */
+  async readOne(request: FastifyRequest, fileField: string, extra?: ExtraImage): Promise<ImageInput<BufferedFile>> {
     const inline: { field: string; value: string }[] = [];
-    const parsed = await this.uploads.bufferFiles(request, [fileField, ...extraFileFields], 1, {
-      names: INLINE_FIELDS,
-      onValue: async (field, value) => void inline.push({ field, value }),
+    const extraUrls: string[] = [];
+    const parsed = await this.uploads.bufferFiles(request, extra ? [fileField, extra.file] : [fileField], 1, {
+      names: extra ? [...INLINE_FIELDS, extra.url] : INLINE_FIELDS,
+      onValue: async (field, value) => void (field === extra?.url ? extraUrls.push(value) : inline.push({ field, value })),
     });
-    const extras = parsed.files.filter((f) => f.field !== fileField);
     const files = parsed.files.filter((f) => f.field === fileField);
+    const extraFiles = parsed.files.filter((f) => f.field !== fileField);
     const given = files.length + inline.length;
     if (given !== 1) {
       const why = given === 0 ? 'one image is required' : 'send only one image';
@@ -50,41 +57,44 @@ export class ImageInputsService {
         fields: [fileField, IMAGE_URL_FIELD, IMAGE_BASE64_FIELD].map((field) => ({ field, errors: [why] })),
       });
     }
-    if (files.length === 1) return { images: files, extras, fields: parsed.fields, requestHash: parsed.requestHash };
-    const { field, value } = inline[0]!;
-    const image = field === IMAGE_URL_FIELD ? await this.fetch(value) : { filename: '', data: decodeBase64Image(value, this.config.UPLOAD_MAX_BYTES) };
-    return {
-      images: [{ field, filename: image.filename, declaredMimetype: '', size: image.data.length, data: image.data }],
-      extras,
-      fields: parsed.fields,
-      requestHash: parsed.requestHash,
-    };
+    const extraUrl = extra && atMostOneExtra(extra, extraFiles.length, extraUrls);
+    const [images, extraImage] = await Promise.all([
+      files.length === 1 ? files : this.readInline(inline[0]!).then((image) => [image]),
+      extraUrl ? this.fetch(extraUrl, extra.url).then((remote) => buffered(extra.url, remote)) : extraFiles[0],
+    ]);
+    return { images, extra: extraImage, fields: parsed.fields, requestHash: parsed.requestHash };
+  }
+
+  private async readInline({ field, value }: { field: string; value: string }): Promise<BufferedFile> {
+    if (field === IMAGE_URL_FIELD) return buffered(field, await this.fetch(value, field));
+    return buffered(field, { filename: '', data: decodeBase64Image(value, this.config.UPLOAD_MAX_BYTES) });
   }
 
   /**
    * Many images, stored to `${keyPrefix}/<slot>` in the order they were sent: file parts in `fileFields`, and any
    * number of `imageUrl` / `imageBase64` fields. A base64 image is stored as soon as it is read (never many in
-   * memory); URLs are fetched once the body is read. Files in `extraFileFields` are stored the same way and returned
-   * as `extras`. On failure everything under the prefix is removed.
+   * memory); URLs are fetched once the body is read. The `extra` image, if sent, is stored the same way. On failure
+   * everything under the prefix is removed.
    */
-  async storeMany(request: FastifyRequest, fileFields: string[], keyPrefix: string, extraFileFields: string[] = []): Promise<ImageInput<StoredUpload>> {
-    const urls: { value: string; slot: number }[] = [];
+  async storeMany(request: FastifyRequest, fileFields: string[], keyPrefix: string, extra?: ExtraImage): Promise<ImageInput<StoredUpload>> {
+    const urls: { field: string; value: string; slot: number }[] = [];
     const inline: (StoredUpload & { slot: number })[] = [];
     try {
-      const parsed = await this.uploads.storeFiles(request, [...fileFields, ...extraFileFields], keyPrefix, {
-        names: INLINE_FIELDS,
+      const parsed = await this.uploads.storeFiles(request, extra ? [...fileFields, extra.file] : fileFields, keyPrefix, {
+        names: extra ? [...INLINE_FIELDS, extra.url] : INLINE_FIELDS,
         onValue: async (field, value, slot) => {
-          if (field === IMAGE_URL_FIELD) return void urls.push({ value, slot });
+          if (field !== IMAGE_BASE64_FIELD) return void urls.push({ field, value, slot });
           const data = decodeBase64Image(value, this.config.UPLOAD_MAX_BYTES);
           inline.push(await this.put(keyPrefix, slot, field, '', data));
         },
       });
-      await eachLimited(urls, URL_FETCH_CONCURRENCY, async ({ value, slot }) => {
-        const image = await this.fetch(value);
-        inline.push(await this.put(keyPrefix, slot, IMAGE_URL_FIELD, image.filename, image.data));
+      const extraFiles = parsed.files.filter((f) => f.field === extra?.file);
+      if (extra) atMostOneExtra(extra, extraFiles.length, urls.filter((u) => u.field === extra.url).map((u) => u.value));
+      await eachLimited(urls, URL_FETCH_CONCURRENCY, async ({ field, value, slot }) => {
+        const image = await this.fetch(value, field);
+        (field === extra?.url ? extraFiles : inline).push(await this.put(keyPrefix, slot, field, image.filename, image.data));
       });
-      const extras = parsed.files.filter((f) => extraFileFields.includes(f.field));
-      const images = [...parsed.files.filter((f) => !extraFileFields.includes(f.field)), ...inline].sort((a, b) => a.slot - b.slot);
+      const images = [...parsed.files.filter((f) => f.field !== extra?.file), ...inline].sort((a, b) => a.slot - b.slot);
       const total = images.reduce((sum, image) => sum + image.size, 0);
       if (total > this.config.UPLOAD_MAX_TOTAL_BYTES) {
         throw new DomainError('PAYLOAD_TOO_LARGE', `The upload exceeds ${this.config.UPLOAD_MAX_TOTAL_BYTES} bytes in total`);
@@ -95,16 +105,17 @@ export class ImageInputsService {
         });
       }
       const withoutSlot = ({ slot: _slot, ...file }: StoredUpload & { slot: number }) => file;
-      return { images: images.map(withoutSlot), extras: extras.map(withoutSlot), fields: parsed.fields, requestHash: parsed.requestHash };
+      const extraImage = extraFiles[0] && withoutSlot(extraFiles[0]);
+      return { images: images.map(withoutSlot), extra: extraImage, fields: parsed.fields, requestHash: parsed.requestHash };
     } catch (err) {
       await this.storage.deletePrefix('private', keyPrefix).catch(() => undefined);
       throw err;
     }
   }
 
-  private fetch(url: string): Promise<RemoteFile> {
+  private fetch(url: string, field: string): Promise<RemoteFile> {
     return fetchRemoteFile(url, {
-      field: IMAGE_URL_FIELD,
+      field,
       allowPrivate: this.config.IMAGE_URL_ALLOW_PRIVATE_TARGETS,
       timeoutMs: this.config.IMAGE_URL_TIMEOUT_MS,
       maxBytes: this.config.UPLOAD_MAX_BYTES,
@@ -116,6 +127,20 @@ export class ImageInputsService {
     await this.storage.put('private', key, data);
     return { field, filename, declaredMimetype: '', size: data.length, key, slot };
   }
+}
+
+function buffered(field: string, image: RemoteFile): BufferedFile {
+  return { field, filename: image.filename, declaredMimetype: '', size: image.data.length, data: image.data };
+}
+
+/** The extra image comes once, as a file or as a URL; returns the URL when that is how it came. */
+function atMostOneExtra(extra: ExtraImage, files: number, urls: string[]): string | undefined {
+  if (files + urls.length > 1) {
+    throw new DomainError('VALIDATION_FAILED', `Send at most one of \`${extra.file}\` (file) or \`${extra.url}\``, {
+      fields: [extra.file, extra.url].map((field) => ({ field, errors: ['at most one background image'] })),
+    });
+  }
+  return urls[0];
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
