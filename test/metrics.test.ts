@@ -8,12 +8,15 @@ import { PrismaService } from '@app/prisma';
 import { StorageService } from '@app/storage';
 import { WorkerMetricsServer } from '../apps/worker/src/metrics/worker-metrics.server';
 import { createTestApi, createTestWorker } from './support/app';
+import { testEnv } from './support/test-env';
+import { waitFor } from './support/wait';
 import { expectError, RegisteredUser, registerUser } from './support/http';
 import { productPhoto } from './support/images';
 import { multipart } from './support/multipart';
 
 const METRICS_TOKEN = 'metrics-test-token-0123456789';
-const metricsEnv = { METRICS_TOKEN };
+// Its own queues: counts of jobs run must not include other files' leftovers, nor lose its jobs to their workers.
+const metricsEnv = { METRICS_TOKEN, QUEUE_PREFIX: `${testEnv.QUEUE_PREFIX}-metrics` };
 
 /**
  * Sum of the samples of `name` whose labels include `labels` (Prometheus text format). 0 when there is none, so
@@ -110,8 +113,11 @@ describe('Prometheus metrics (API /api/metrics and the worker /metrics, real Pos
     const job = await app.inject({ method: 'GET', url: `/api/background-remover/jobs/${jobId}`, headers: user.auth });
     expect(job.statusCode).toBe(200);
 
-    const text = await apiMetrics();
-    expect(sample(text, 'lumiku_queue_jobs', { queue: 'background-removal', state: 'waiting' })).toBeGreaterThanOrEqual(1);
+    // Queue counts are cached for a second per scrape: wait for the one that sees the new job.
+    const text = await waitFor('the queued removal in lumiku_queue_jobs', async () => {
+      const scraped = await apiMetrics();
+      return sample(scraped, 'lumiku_queue_jobs', { queue: 'background-removal', state: 'waiting' }) >= 1 && scraped;
+    }, 5_000);
     expect(sample(text, 'lumiku_queue_oldest_waiting_job_age_seconds', { queue: 'background-removal' })).toBeGreaterThan(0);
     for (const state of ['active', 'delayed', 'failed']) expect(text).toContain(`lumiku_queue_jobs{queue="maintenance",state="${state}"}`);
     expect(sample(text, 'lumiku_ready')).toBe(0);

@@ -319,6 +319,7 @@ describe('Background Remover inputs and sizes: imageUrl, imageBase64, size prici
       const user = await registerUser(app, 'sizes');
       await app.get(CreditsService).grant(user.id, 5000, { referenceType: 'test_topup', referenceId: user.id });
       const images = { small: await productPhoto(400, 300), big: bigPhoto }; // 0.12 MP and 1.08 MP
+      const queued: string[] = [];
       for (const tier of TIERS) {
         for (const size of ['preview', 'full', 'auto']) {
           for (const [name, data] of Object.entries(images)) {
@@ -328,6 +329,7 @@ describe('Background Remover inputs and sizes: imageUrl, imageBase64, size prici
             expect([200, 202], res.body).toContain(res.statusCode);
             expect(Number(res.headers['x-credits-charged']), `${tier} ${size} ${name}`).toBe(quote.total);
             expect(res.json<Job>().options.outputSize).toBe(quote.size);
+            queued.push(`jobs/${res.json<Job>().id}`);
           }
         }
         const quote = await calculate(user, { tier, imageCount: 10, size: 'preview' });
@@ -336,6 +338,12 @@ describe('Background Remover inputs and sizes: imageUrl, imageBase64, size prici
         const res = await app.inject({ method: 'POST', url: '/api/background-remover/batch', payload: body.payload, headers: { ...body.headers, ...user.auth } });
         expect(res.statusCode, res.body).toBe(202);
         expect(Number(res.headers['x-credits-charged'])).toBe(quote.total);
+        queued.push(`batch/${res.json<{ id: string }>().id}`);
+      }
+      // Only the charges were under test: cancel what has not run, so later files' workers do not inherit ~90 jobs.
+      for (const path of queued) {
+        const cancel = await app.inject({ method: 'POST', url: `/api/background-remover/${path}/cancel`, headers: user.auth });
+        expect([200, 409], cancel.body).toContain(cancel.statusCode);
       }
       await balance(user.id);
     });
