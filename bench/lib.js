@@ -5,7 +5,7 @@
  * baseline measured in the same run, never absolute pass/fail times.
  */
 const { spawn, execFileSync } = require('node:child_process');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { closeSync, mkdirSync, openSync, writeFileSync } = require('node:fs');
 const { cpus, totalmem } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
@@ -44,10 +44,16 @@ function dropDatabase(env) {
   execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`]);
 }
 
-function startProcess(name, args, env) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `logFile`: the child's stdout goes straight to that file (as in production, to a log collector) instead of through
+ * this process — at thousands of log lines per second, piping them here would load the load generator.
+ */
+function startProcess(name, args, env, { logFile } = {}) {
+  const out = logFile ? openSync(logFile, 'w') : 'pipe';
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', out, 'pipe'] });
+  if (logFile) closeSync(out);
   let log = '';
-  child.stdout.on('data', (c) => (log = (log + c).slice(-20_000)));
+  child.stdout?.on('data', (c) => (log = (log + c).slice(-20_000)));
   child.stderr.on('data', (c) => (log = (log + c).slice(-20_000)));
   child.logTail = () => log;
   child.benchName = name;

@@ -15,7 +15,7 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
   imports: [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, http: false }),
+      useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }),
     }),
     DiscoveryModule,
     PrismaModule,
