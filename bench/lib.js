@@ -118,4 +118,19 @@ function report(name, rows, extra = {}) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { ROOT, benchEnv, prepareDatabase, dropDatabase, startProcess, stopProcess, waitForHttp, load, summarize, report, percentile, machine, sleep };
+/**
+ * Loads a dependency-free TypeScript module from the source tree (e.g. a test-only builder that dist/ leaves out),
+ * transpiled with the project's own TypeScript.
+ */
+function requireTs(relativePath) {
+  const ts = require('typescript');
+  const Module = require('node:module');
+  const file = join(ROOT, relativePath);
+  const source = require('node:fs').readFileSync(file, 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  const mod = new Module(file);
+  mod._compile(outputText, file);
+  return mod.exports;
+}
+
+module.exports = { requireTs, ROOT, benchEnv, prepareDatabase, dropDatabase, startProcess, stopProcess, waitForHttp, load, summarize, report, percentile, machine, sleep };

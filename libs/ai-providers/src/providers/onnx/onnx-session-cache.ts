@@ -18,6 +18,9 @@ export function cpuSessionLoader(threads: OnnxThreading): SessionLoader {
       executionMode: threads.interOpThreads > 1 ? 'parallel' : 'sequential',
       intraOpNumThreads: threads.intraOpThreads,
       interOpNumThreads: threads.interOpThreads,
+      // Idle pool threads sleep instead of spinning: the worker's own image work, its queue I/O and whatever shares
+      // the host need those cores between (and during) model runs.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
 }
 
