@@ -5,7 +5,7 @@
  * baseline measured in the same run, never absolute pass/fail times.
  */
 const { spawn, execFileSync } = require('node:child_process');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { closeSync, mkdirSync, openSync, writeFileSync } = require('node:fs');
 const { cpus, totalmem } = require('node:os');
 const { join } = require('node:path');
 const autocannon = require('autocannon');
@@ -44,10 +44,16 @@ function dropDatabase(env) {
   execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`]);
 }
 
-function startProcess(name, args, env) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `logFile`: the child's stdout goes straight to that file (as in production, to a log collector) instead of through
+ * this process — at thousands of log lines per second, piping them here would load the load generator.
+ */
+function startProcess(name, args, env, { logFile } = {}) {
+  const out = logFile ? openSync(logFile, 'w') : 'pipe';
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', out, 'pipe'] });
+  if (logFile) closeSync(out);
   let log = '';
-  child.stdout.on('data', (c) => (log = (log + c).slice(-20_000)));
+  child.stdout?.on('data', (c) => (log = (log + c).slice(-20_000)));
   child.stderr.on('data', (c) => (log = (log + c).slice(-20_000)));
   child.logTail = () => log;
   child.benchName = name;
@@ -112,4 +118,19 @@ function report(name, rows, extra = {}) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { ROOT, benchEnv, prepareDatabase, dropDatabase, startProcess, stopProcess, waitForHttp, load, summarize, report, percentile, machine, sleep };
+/**
+ * Loads a dependency-free TypeScript module from the source tree (e.g. a test-only builder that dist/ leaves out),
+ * transpiled with the project's own TypeScript.
+ */
+function requireTs(relativePath) {
+  const ts = require('typescript');
+  const Module = require('node:module');
+  const file = join(ROOT, relativePath);
+  const source = require('node:fs').readFileSync(file, 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  const mod = new Module(file);
+  mod._compile(outputText, file);
+  return mod.exports;
+}
+
+module.exports = { requireTs, ROOT, benchEnv, prepareDatabase, dropDatabase, startProcess, stopProcess, waitForHttp, load, summarize, report, percentile, machine, sleep };

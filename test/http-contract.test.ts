@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi } from './support/app';
-import { expectError } from './support/http';
+import { expectError, registerUser } from './support/http';
 
 describe('HTTP contract', () => {
   let app: NestFastifyApplication;
@@ -57,5 +57,43 @@ describe('HTTP contract', () => {
     const ui = await app.inject({ method: 'GET', url: '/api/docs' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('GET /pricing: strong ETag and a short public Cache-Control; 304 with no body on If-None-Match (exact, weak, listed, *)', async () => {
+    const first = await app.inject({ method: 'GET', url: '/api/background-remover/pricing' });
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]{16,}"$/);
+    expect(first.headers['cache-control']).toBe('public, max-age=30');
+    expect(first.headers['content-type']).toMatch(/^application\/json/);
+    expect(first.json<{ tiers: unknown[] }>().tiers.length).toBeGreaterThan(0);
+
+    const again = await app.inject({ method: 'GET', url: '/api/background-remover/pricing' });
+    expect(again.headers.etag).toBe(etag);
+    expect(again.body).toBe(first.body);
+
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const cached = await app.inject({ method: 'GET', url: '/api/background-remover/pricing', headers: { 'if-none-match': ifNoneMatch } });
+      expect(cached.statusCode, ifNoneMatch).toBe(304);
+      expect(cached.body).toBe('');
+      expect(cached.headers.etag).toBe(etag);
+    }
+    const stale = await app.inject({ method: 'GET', url: '/api/background-remover/pricing', headers: { 'if-none-match': '"something-else"' } });
+    expect(stale.statusCode).toBe(200);
+    expect(stale.body).toBe(first.body);
+  });
+
+  it('GET /apps/avatar-creator/models: per-user ETag with private, no-cache; 304 when unchanged', async () => {
+    const user = await registerUser(app, 'etag');
+    const first = await app.inject({ method: 'GET', url: '/api/apps/avatar-creator/models', headers: user.auth });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]{16,}"$/);
+    const cached = await app.inject({ method: 'GET', url: '/api/apps/avatar-creator/models', headers: { ...user.auth, 'if-none-match': etag } });
+    expect(cached.statusCode).toBe(304);
+    expect(cached.body).toBe('');
+    const anonymous = await app.inject({ method: 'GET', url: '/api/apps/avatar-creator/models', headers: { 'if-none-match': etag } });
+    expectError(anonymous, 401, 'UNAUTHORIZED');
   });
 });

@@ -116,7 +116,7 @@ describe('Prometheus metrics (API /api/metrics and the worker /metrics, real Pos
     // Queue counts are cached for a second per scrape: wait for the one that sees the new job.
     const text = await waitFor('the queued removal in lumiku_queue_jobs', async () => {
       const scraped = await apiMetrics();
-      return sample(scraped, 'lumiku_queue_jobs', { queue: 'background-removal', state: 'waiting' }) >= 1 && scraped;
+      return sample(scraped, 'lumiku_queue_jobs', { queue: 'background-removal', state: 'waiting' }) >= 1 ? scraped : undefined;
     }, 5_000);
     expect(sample(text, 'lumiku_queue_oldest_waiting_job_age_seconds', { queue: 'background-removal' })).toBeGreaterThan(0);
     for (const state of ['active', 'delayed', 'failed']) expect(text).toContain(`lumiku_queue_jobs{queue="maintenance",state="${state}"}`);

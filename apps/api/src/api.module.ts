@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from '@app/common';
 import { AppConfig, ConfigModule } from '@app/config';
@@ -16,6 +16,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ConsoleModule } from './console/console.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisThrottlerStorage } from './common/rate-limit/redis-throttler.storage';
+import { RouteThrottlerGuard } from './common/rate-limit/route-throttler.guard';
 import { throttlerOptions } from './common/rate-limit/throttling';
 import { CreditsApiModule } from './credits/credits-api.module';
 import { HealthModule } from './health/health.module';
@@ -46,7 +47,7 @@ import { MetricsApiModule } from './metrics/metrics-api.module';
   providers: [
     // Order matters: authenticate first, so the per-user rate limit knows the user.
     { provide: APP_GUARD, useExisting: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_GUARD, useClass: RouteThrottlerGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
   ],
 })

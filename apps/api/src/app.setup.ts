@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { LumikuMetrics, metricsAccess } from '@app/metrics';
 import { S3PublicDelivery, S3StorageDriver, StorageService } from '@app/storage';
 import { registerQueueUi } from './admin/queue-ui';
+import { registerRequestLogging } from './common/logging/request-logging';
 import { setupSwagger } from './common/swagger';
+import { registerStreamMultipart } from './common/uploads/stream-multipart';
 import { addConsoleHeaders } from './console/console.module';
 import { registerRequestMetrics } from './metrics/request-metrics.hook';
 import { createValidationPipe } from './common/validation';
@@ -39,21 +40,23 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 
 /** Everything main.ts and the e2e tests share: prefix, pipes, errors, uploads, storage serving, docs. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
+    done();
   });
   addConsoleHeaders(fastify);
+  registerRequestLogging(fastify, await app.resolve(PinoLogger));
   // No metrics endpoint (production without METRICS_TOKEN): nothing to record either.
   if (metricsAccess(config).mode !== 'off') registerRequestMetrics(fastify, app.get(LumikuMetrics));
 
-  await app.register(fastifyMultipart, {
+  await registerStreamMultipart(fastify, {
     throwFileSizeLimit: true,
     limits: {
       fileSize: config.UPLOAD_MAX_BYTES,
@@ -93,26 +96,29 @@ function storageNotFoundBody(request: FastifyRequest): string {
  */
 async function serveLocalPublicRoot(fastify: FastifyInstance, root: string): Promise<void> {
   await mkdir(root, { recursive: true });
-  await fastify.register(fastifyStatic, {
-    root,
-    prefix: '/storage/',
-    wildcard: true,
-    index: false,
-    list: false,
-    serveDotFiles: false,
-    decorateReply: false,
-    setHeaders: (reply) => {
-      void reply.header('x-content-type-options', 'nosniff');
-      void reply.header('cache-control', 'public, max-age=86400, immutable');
-    },
-  });
-  fastify.addHook('onSend', async (request: FastifyRequest, reply, payload) => {
-    // @fastify/static's own 403 (directory) / 404 bodies are not our contract; a directory is simply not found.
-    if ((reply.statusCode === 404 || reply.statusCode === 403) && request.url.startsWith('/storage/')) {
-      void reply.code(404).header('content-type', 'application/json; charset=utf-8');
-      return storageNotFoundBody(request);
-    }
-    return payload;
+  // Its own encapsulated scope, so the onSend hook below runs for /storage/* only, not for every API route.
+  await fastify.register(async (scope) => {
+    await scope.register(fastifyStatic, {
+      root,
+      prefix: '/storage/',
+      wildcard: true,
+      index: false,
+      list: false,
+      serveDotFiles: false,
+      decorateReply: false,
+      setHeaders: (reply) => {
+        void reply.header('x-content-type-options', 'nosniff');
+        void reply.header('cache-control', 'public, max-age=86400, immutable');
+      },
+    });
+    scope.addHook('onSend', async (request: FastifyRequest, reply, payload) => {
+      // @fastify/static's own 403 (directory) / 404 bodies are not our contract; a directory is simply not found.
+      if (reply.statusCode === 404 || reply.statusCode === 403) {
+        void reply.code(404).header('content-type', 'application/json; charset=utf-8');
+        return storageNotFoundBody(request);
+      }
+      return payload;
+    });
   });
 }
 

@@ -13,7 +13,7 @@ const base = [
   ConfigModule.forRoot(),
   LoggerModule.forRootAsync({
     inject: [AppConfig],
-    useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, http: false }),
+    useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }),
   }),
   PrismaModule,
 ];

@@ -17,7 +17,7 @@ import { WorkerMetricsServer } from './metrics/worker-metrics.server';
   imports: [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, http: false }),
+      useFactory: (config: AppConfig) => loggerParams({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY }),
     }),
     DiscoveryModule,
     MetricsModule.forRoot('worker'),

@@ -1790,7 +1790,10 @@ export interface operations {
     AvatarModelsController_list: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of a copy you have: 304 when it is still current */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1804,6 +1807,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AvatarModelListDto"];
                 };
+            };
+            /** @description Not modified: your copy (If-None-Match) is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error: UNAUTHORIZED */
             401: {
@@ -3174,7 +3184,10 @@ export interface operations {
     PricingSubscriptionController_getPricing: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of a copy you have: 304 when it is still current */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3188,6 +3201,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PricingDto"];
                 };
+            };
+            /** @description Not modified: your copy (If-None-Match) is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error: RATE_LIMITED */
             429: {

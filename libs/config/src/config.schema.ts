@@ -124,7 +124,11 @@ export const configSchema = z
     /** Event streams (SSE) one user may have open at once, across replicas. */
     SSE_MAX_STREAMS_PER_USER: int(5, 1),
 
-    WORKER_CONCURRENCY: int(1, 1),
+    /**
+     * Jobs in flight per worker process and queue. 2 by default: while one job's model runs (ONNX runs are gated by
+     * ONNX_CONCURRENT_RUNS), the next one downloads and decodes its input and the previous one encodes and stores.
+     */
+    WORKER_CONCURRENCY: int(2, 1),
     RECONCILE_INTERVAL_SECONDS: int(60, 1),
     /** A QUEUED row older than this with no queue job is re-enqueued by the reconciler. */
     RECONCILE_GRACE_SECONDS: int(30, 1),
@@ -145,6 +149,14 @@ export const configSchema = z
     HF_MAX_ATTEMPTS: int(4, 1),
     HF_MAX_RETRY_WAIT_MS: int(180_000, 0),
     MODELS_DIR: z.string().default('./models'),
+    /** ONNX Runtime threads inside one operator (0 = one per core, ORT's default) and across operators. */
+    ONNX_INTRA_OP_THREADS: int(0, 0),
+    ONNX_INTER_OP_THREADS: int(1, 1),
+    /**
+     * Model runs at once per process. 1: a run already uses every core (intra-op threads), so a second concurrent
+     * run would only split them and double the memory; the other in-flight jobs do their I/O and image work meanwhile.
+     */
+    ONNX_CONCURRENT_RUNS: int(1, 1),
     PROVIDER_OUTPUT_MAX_BYTES: int(50 * 1024 * 1024, 1024),
 
     // --- Products ---

@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SubscriptionService } from '@app/background-remover';
 import { BackgroundRemoverSubscription } from '@app/prisma';
 import { AuthUser, CurrentUser, Public } from '../auth/auth.decorators';
 import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto';
 import { SubscribeDto, SubscribeResultDto, SubscriptionDto, SubscriptionEnvelopeDto, SubscriptionUsageDto } from './dto/subscription.dto';
 import { PricingService } from './pricing.service';
+import { PUBLIC_CATALOGUE_CACHE, sendSnapshot } from '../common/http-cache/json-snapshot';
 import { ApiErrorCodes, VALIDATION_ERRORS } from '../common/openapi/api-errors.decorator';
 
 @ApiTags('background-remover')
@@ -21,8 +23,10 @@ export class PricingSubscriptionController {
   @Get('pricing')
   @ApiOperation({ summary: 'Quality tiers (credits, model, max resolution), volume discounts and subscription plans' })
   @ApiOkResponse({ type: PricingDto })
-  getPricing(): Promise<PricingDto> {
-    return this.pricing.pricing();
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a copy you have: 304 when it is still current' })
+  @ApiResponse({ status: 304, description: 'Not modified: your copy (If-None-Match) is current' })
+  async getPricing(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    sendSnapshot(request, reply, await this.pricing.pricingSnapshot(), PUBLIC_CATALOGUE_CACHE);
   }
 
   @ApiErrorCodes(...VALIDATION_ERRORS, 'CATALOG_EMPTY')

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { paymentSources, quotePrice, RemovalCatalogService, resolveOutputSize, unitPriceFor, SUBSCRIPTION_PLANS, SubscriptionQuotaService, SubscriptionService, VOLUME_DISCOUNTS } from '@app/background-remover';
-import { QualityTier } from '@app/prisma';
+import { AiModel, QualityTier } from '@app/prisma';
+import { JsonSnapshot, SnapshotCache } from '../common/http-cache/json-snapshot';
 import { CalculatePriceDto, PriceQuoteDto, PricingDto } from './dto/pricing.dto';
 
 @Injectable()
@@ -13,22 +14,12 @@ export class PricingService {
     private readonly config: AppConfig,
   ) {}
 
-  async pricing(): Promise<PricingDto> {
-    const models = await this.catalog.listTiers();
-    return {
-      tiers: models.map((m) => ({
-        tier: m.qualityTier!,
-        name: m.name,
-        description: m.description,
-        credits: unitPriceFor(m, 'full'),
-        previewCredits: unitPriceFor(m, 'preview'),
-        model: m.providerModel,
-        maxResolution: m.maxResolution,
-        edgeRefinement: (m.capabilities as { edgeRefinement?: boolean }).edgeRefinement === true,
-      })),
-      volumeDiscounts: VOLUME_DISCOUNTS.map((b) => ({ ...b })),
-      subscriptionPlans: SUBSCRIPTION_PLANS.map((p) => ({ ...p, coveredTiers: [...p.coveredTiers] })),
-    };
+  /** The catalogue as served: serialised again only when the catalogue cache refreshes (every few seconds). */
+  private readonly snapshots = new SnapshotCache<AiModel[]>(toPricing);
+
+  /** GET /pricing's body (a PricingDto) and its ETag. */
+  async pricingSnapshot(): Promise<JsonSnapshot> {
+    return this.snapshots.of(await this.catalog.listTiers());
   }
 
   /** The same maths and payment rule `POST /remove` and `/batch` charge with (libs/background-remover: unitPriceFor, quotePrice, paymentSources). */
@@ -50,4 +41,21 @@ export class PricingService {
       maxImagesPerBatch: this.config.UPLOAD_MAX_FILES,
     };
   }
+}
+
+function toPricing(models: AiModel[]): PricingDto {
+  return {
+    tiers: models.map((m) => ({
+      tier: m.qualityTier!,
+      name: m.name,
+      description: m.description,
+      credits: unitPriceFor(m, 'full'),
+      previewCredits: unitPriceFor(m, 'preview'),
+      model: m.providerModel,
+      maxResolution: m.maxResolution,
+      edgeRefinement: (m.capabilities as { edgeRefinement?: boolean }).edgeRefinement === true,
+    })),
+    volumeDiscounts: VOLUME_DISCOUNTS.map((b) => ({ ...b })),
+    subscriptionPlans: SUBSCRIPTION_PLANS.map((p) => ({ ...p, coveredTiers: [...p.coveredTiers] })),
+  };
 }

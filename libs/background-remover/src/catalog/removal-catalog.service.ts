@@ -11,6 +11,7 @@ const CACHE_TTL_MS = 5_000;
 @Injectable()
 export class RemovalCatalogService {
   private cache: { models: AiModel[]; until: number } | null = null;
+  private readonly byKey = new Map<string, { model: AiModel | null; until: number }>();
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -26,6 +27,15 @@ export class RemovalCatalogService {
     }
     this.cache = { models, until: Date.now() + CACHE_TTL_MS };
     return models;
+  }
+
+  /** A row by key, enabled or not (a job runs on the model it was charged for), cached like the tiers: the worker reads it per job. */
+  async modelByKey(modelKey: string): Promise<AiModel | null> {
+    const hit = this.byKey.get(modelKey);
+    if (hit && hit.until > Date.now()) return hit.model;
+    const model = await this.prisma.aiModel.findUnique({ where: { modelKey } });
+    this.byKey.set(modelKey, { model, until: Date.now() + CACHE_TTL_MS });
+    return model;
   }
 
   async modelForTier(tier: QualityTier): Promise<AiModel> {

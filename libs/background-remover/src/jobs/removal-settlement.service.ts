@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { classifyJobFailure, JobName, JobProducer, OPEN_JOB_STATUSES } from '@app/jobs';
-import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
+import { BackgroundRemovalBatch, BackgroundRemovalJob, PrismaService } from '@app/prisma';
 import { RemovalRefundService } from './removal-refund.service';
 import { JobWebhookEvent, jobWebhookJobId } from '../webhooks/job-webhook-events';
 import { WEBHOOK_DELIVERY_OPTIONS } from '../webhooks/webhook-sender.service';
@@ -52,14 +52,14 @@ export class RemovalSettlementService {
         where: { id: row.id, status: OPEN },
         data: { status: 'SUCCEEDED', ...output, errorCode: null, errorMessage: null, completedAt: new Date() },
       });
-      if (count === 1 && row.batchId) {
-        await tx.backgroundRemovalBatch.update({ where: { id: row.batchId }, data: { succeededItems: { increment: 1 } } });
-      }
-      return count === 1;
+      if (count !== 1) return { ok: false as const };
+      // The incremented counters come back with the update: no second read to see whether the batch is done.
+      const batch = row.batchId ? await tx.backgroundRemovalBatch.update({ where: { id: row.batchId }, data: { succeededItems: { increment: 1 } } }) : null;
+      return { ok: true as const, batch };
     });
-    if (settled && row.batchId) await this.finalizeIfDone(row.batchId);
-    if (settled) await this.notify(row, 'completed');
-    return settled;
+    if (settled.ok && settled.batch) await this.finalizeIfDone(settled.batch);
+    if (settled.ok) await this.notify(row, 'completed');
+    return settled.ok;
   }
 
   async fail(row: BackgroundRemovalJob, code: string, message: string): Promise<boolean> {
@@ -68,17 +68,15 @@ export class RemovalSettlementService {
         where: { id: row.id, status: OPEN },
         data: { status: 'FAILED', errorCode: code, errorMessage: message.slice(0, 500), completedAt: new Date() },
       });
-      if (count !== 1) return false;
+      if (count !== 1) return { ok: false as const };
       await this.refunds.refund(row, tx);
-      if (row.batchId) {
-        await tx.backgroundRemovalBatch.update({ where: { id: row.batchId }, data: { failedItems: { increment: 1 } } });
-      }
-      return true;
+      const batch = row.batchId ? await tx.backgroundRemovalBatch.update({ where: { id: row.batchId }, data: { failedItems: { increment: 1 } } }) : null;
+      return { ok: true as const, batch };
     });
-    if (settled) this.logger.warn({ jobId: row.id, code }, 'background removal failed; payment returned');
-    if (settled && row.batchId) await this.finalizeIfDone(row.batchId);
-    if (settled) await this.notify(row, 'failed');
-    return settled;
+    if (settled.ok) this.logger.warn({ jobId: row.id, code }, 'background removal failed; payment returned');
+    if (settled.ok && settled.batch) await this.finalizeIfDone(settled.batch);
+    if (settled.ok) await this.notify(row, 'failed');
+    return settled.ok;
   }
 
   /**
@@ -111,12 +109,15 @@ export class RemovalSettlementService {
     return this.fail(row, failure.code, failure.message);
   }
 
-  /** When every item has settled, hand the batch to the finalize job (ZIP, final status, webhook). */
-  async finalizeIfDone(batchId: string): Promise<void> {
-    const batch = await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: batchId } });
+  /**
+   * When every item has settled, hand the batch to the finalize job (ZIP, final status, webhook). Settlement passes
+   * the batch row as committed with its counter increment (no second read); a cancel passes the id.
+   */
+  async finalizeIfDone(batchOrId: string | BackgroundRemovalBatch): Promise<void> {
+    const batch = typeof batchOrId === 'string' ? await this.prisma.backgroundRemovalBatch.findUnique({ where: { id: batchOrId } }) : batchOrId;
     if (!batch || !batchItemsSettled(batch)) return;
     if (batch.status !== 'QUEUED' && batch.status !== 'PROCESSING') return;
-    await this.jobs.enqueue(JobName.FinalizeBatch, { batchId }, { jobId: finalizeJobId(batchId) });
+    await this.jobs.enqueue(JobName.FinalizeBatch, { batchId: batch.id }, { jobId: finalizeJobId(batch.id) });
   }
 }
 

@@ -7,6 +7,7 @@ import { ImagesService } from '@app/images';
 import { JobHandler, JobName, JobPayloads, PaidJobOutcome, StoredRemovalOptions } from '@app/jobs';
 import { BackgroundRemovalJob, PrismaService } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
+import { RemovalCatalogService } from '../catalog/removal-catalog.service';
 import { RemovalSettlementService } from '../jobs/removal-settlement.service';
 import { previewMaxSide } from '../pricing/output-size';
 
@@ -20,6 +21,7 @@ export class RemoveBackgroundHandler {
     private readonly providers: AiProviderRegistry,
     private readonly settlement: RemovalSettlementService,
     private readonly config: AppConfig,
+    private readonly catalog: RemovalCatalogService,
   ) {}
 
   @JobHandler(JobName.RemoveBackground)
@@ -35,7 +37,7 @@ export class RemoveBackgroundHandler {
 
     const started = Date.now();
     try {
-      const model = await this.prisma.aiModel.findUnique({ where: { modelKey: row.modelKey } });
+      const model = await this.catalog.modelByKey(row.modelKey);
       if (!model) throw new DomainError('CATALOG_EMPTY', `Model ${row.modelKey} is no longer in the catalogue`);
       const catalogModel = toCatalogModel(model);
       const { providerId, remover } = this.providers.backgroundRemover(catalogModel);

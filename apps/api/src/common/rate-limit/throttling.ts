@@ -1,6 +1,7 @@
 import { ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { AppConfig } from '@app/config';
+import { PerRoute } from '../route-metadata';
 
 const MINUTE = 60_000;
 const AUTH_LIMITED = 'throttle:authLimited';
@@ -8,7 +9,8 @@ const AUTH_LIMITED = 'throttle:authLimited';
 /** Marks password endpoints for the stricter per-IP "auth" limit (brute-force protection). */
 export const AuthRateLimited = () => SetMetadata(AUTH_LIMITED, true);
 
-const isAuthLimited = (ctx: ExecutionContext): boolean => Reflect.getMetadata(AUTH_LIMITED, ctx.getHandler()) === true;
+const authLimited = new PerRoute<boolean>((handler) => Reflect.getMetadata(AUTH_LIMITED, handler) === true);
+const isAuthLimited = (ctx: ExecutionContext): boolean => authLimited.of(ctx);
 const userOf = (ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ user?: { id: string } }>().user;
 
 /**

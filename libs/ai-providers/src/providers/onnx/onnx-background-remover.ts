@@ -18,7 +18,8 @@ import {
 import { ModelFileChecker } from '../../models/model-file-check';
 import { findModelByFile, pullCommand } from '../../models/model-registry';
 import { OnnxProfile, resolveOnnxProfile } from './onnx-profiles';
-import { OnnxSessionCache, SessionLoader } from './onnx-session-cache';
+import { cpuSessionLoader, OnnxSessionCache, SessionLoader } from './onnx-session-cache';
+import { RunGate } from './run-gate';
 import { maskFromOutput, toNchw } from './onnx-tensor';
 
 /** Overrides how sessions are created (tests count loads). */
@@ -33,6 +34,8 @@ export const ONNX_SESSION_LOADER = Symbol('ONNX_SESSION_LOADER');
 export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityCheck, OnModuleDestroy {
   readonly providerId = 'onnx';
   private readonly sessions: OnnxSessionCache;
+  /** ONNX_CONCURRENT_RUNS model runs at once; pre/post-processing of other jobs overlaps them. */
+  private readonly runs: RunGate;
   /** Registry models' files: stat per readiness call, checksum once per file version (in the background). */
   private readonly modelFiles = new ModelFileChecker();
 
@@ -41,7 +44,10 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     private readonly images: ImagesService,
     @Optional() @Inject(ONNX_SESSION_LOADER) loader?: SessionLoader,
   ) {
-    this.sessions = new OnnxSessionCache(loader);
+    this.sessions = new OnnxSessionCache(
+      loader ?? cpuSessionLoader({ intraOpThreads: config.ONNX_INTRA_OP_THREADS, interOpThreads: config.ONNX_INTER_OP_THREADS }),
+    );
+    this.runs = new RunGate(config.ONNX_CONCURRENT_RUNS);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -104,9 +110,14 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     }
     let outputs: InferenceSession.OnnxValueMapType;
     try {
-      outputs = await session.run({ [session.inputNames[0]!]: input }, [outputName]);
-    } catch (err) {
-      throw new ProviderError(`ONNX inference failed for ${path}: ${(err as Error).message}`, false);
+      outputs = await this.runs.run(async () => {
+        request.signal?.throwIfAborted(); // it may have waited for the gate: a cancelled job does not run the model
+        try {
+          return await session.run({ [session.inputNames[0]!]: input }, [outputName]);
+        } catch (err) {
+          throw new ProviderError(`ONNX inference failed for ${path}: ${(err as Error).message}`, false);
+        }
+      });
     } finally {
       input.dispose();
     }

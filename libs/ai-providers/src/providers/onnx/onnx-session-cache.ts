@@ -3,9 +3,26 @@ import { ProviderError } from '../../ai-provider.types';
 
 export type SessionLoader = (path: string) => Promise<InferenceSession>;
 
-/** CPU execution, full graph optimisation: what the reference background-removal tools use. */
-const defaultLoader: SessionLoader = (path) =>
-  InferenceSession.create(path, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+export interface OnnxThreading {
+  /** 0: ONNX Runtime's default (one per core). */
+  intraOpThreads: number;
+  interOpThreads: number;
+}
+
+/** CPU execution, full graph optimisation (what the reference background-removal tools use), threads from config. */
+export function cpuSessionLoader(threads: OnnxThreading): SessionLoader {
+  return (path) =>
+    InferenceSession.create(path, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      executionMode: threads.interOpThreads > 1 ? 'parallel' : 'sequential',
+      intraOpNumThreads: threads.intraOpThreads,
+      interOpNumThreads: threads.interOpThreads,
+      // Idle pool threads sleep instead of spinning: the worker's own image work, its queue I/O and whatever shares
+      // the host need those cores between (and during) model runs.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    });
+}
 
 /**
  * One ONNX Runtime session per model file, created on first use and reused (loading a 170 MB model takes seconds;
@@ -14,7 +31,7 @@ const defaultLoader: SessionLoader = (path) =>
 export class OnnxSessionCache {
   private readonly sessions = new Map<string, Promise<InferenceSession>>();
 
-  constructor(private readonly load: SessionLoader = defaultLoader) {}
+  constructor(private readonly load: SessionLoader) {}
 
   get(path: string): Promise<InferenceSession> {
     let session = this.sessions.get(path);

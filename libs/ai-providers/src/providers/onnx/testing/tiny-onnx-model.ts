@@ -128,3 +128,34 @@ export function twoOutputModel(size: number): Buffer {
   ]);
   return model(graph, 13);
 }
+
+/**
+ * A model-shaped load for benchmarks (bench/model-pipeline.js): input [1,3,S,S] → Conv 3→C (3×3) → `layers` ×
+ * (Conv C→C 3×3, Relu) → Conv C→1 (1×1) → [1,1,S,S]. Deterministic weights; what matters is its CPU time per run,
+ * which `layers` tunes to that of a real 1024² segmentation model (IS-Net/BiRefNet: ≈ 1–2 s on 2 cores).
+ */
+export function convStackModel(size: number, channels: number, layers: number): Buffer {
+  const weights = (name: string, out: number, inp: number, k: number) => {
+    const fanIn = inp * k * k;
+    const values = Array.from({ length: out * fanIn }, (_, i) => (((i * 7919) % 17) - 8) / (8 * fanIn));
+    return bytesField(5, floatTensor(name, [out, inp, k, k], values));
+  };
+  const same3x3 = [intsAttribute('pads', [1, 1, 1, 1])];
+  const nodes: Buffer[] = [bytesField(1, node({ op: 'Conv', inputs: ['input', 'w_in'], outputs: ['h0'], attributes: same3x3 }))];
+  const inits: Buffer[] = [weights('w_in', channels, 3, 3)];
+  for (let l = 1; l <= layers; l++) {
+    nodes.push(bytesField(1, node({ op: 'Conv', inputs: [`h${l - 1}`, `w${l}`], outputs: [`c${l}`], attributes: same3x3 })));
+    nodes.push(bytesField(1, node({ op: 'Relu', inputs: [`c${l}`], outputs: [`h${l}`] })));
+    inits.push(weights(`w${l}`, channels, channels, 3));
+  }
+  nodes.push(bytesField(1, node({ op: 'Conv', inputs: [`h${layers}`, 'w_out'], outputs: ['mask'] })));
+  inits.push(weights('w_out', 1, channels, 1));
+  const graph = Buffer.concat([
+    ...nodes,
+    bytesField(2, 'conv-stack'),
+    ...inits,
+    bytesField(11, tensorValueInfo('input', [1, 3, size, size])),
+    bytesField(12, tensorValueInfo('mask', [1, 1, size, size])),
+  ]);
+  return model(graph, 13);
+}

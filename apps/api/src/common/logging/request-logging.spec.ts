@@ -1,0 +1,65 @@
+import { Writable } from 'node:stream';
+import Fastify from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+import { describe, expect, it } from 'vitest';
+import { loggerParams } from '@app/common';
+import { registerRequestLogging } from './request-logging';
+
+/** The application's logger configuration, writing into memory instead of stdout. */
+function memoryLogger(): { pino: PinoLogger; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  const params = loggerParams({ level: 'info' });
+  const pino = new PinoLogger({ ...params, pinoHttp: { ...(params.pinoHttp as object), stream } });
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { pino, lines };
+}
+
+describe('request logging from Fastify hooks', () => {
+  it('one line per request with its request id, redacted URL and status; logs inside the handler carry the request id; probes are not logged', async () => {
+    const { pino, lines } = memoryLogger();
+    const fastify = Fastify({ genReqId: (req) => String(req.headers['x-request-id']) });
+    registerRequestLogging(fastify, pino);
+    fastify.get('/api/things', async () => {
+      pino.info({ step: 'inside' }, 'working on it');
+      return { ok: true };
+    });
+    fastify.get('/api/broken', async (_req, reply) => reply.code(503).send({ ok: false }));
+    fastify.get('/api/health', async () => ({ status: 'ok' }));
+    await fastify.ready();
+
+    await fastify.inject({ method: 'GET', url: '/api/things?access_token=eyJhbGciOi.eyJzdWIiOi.sig&page=2', headers: { 'x-request-id': 'req-1', authorization: 'Bearer secret' } });
+    await fastify.inject({ method: 'GET', url: '/api/broken', headers: { 'x-request-id': 'req-2' } });
+    await fastify.inject({ method: 'GET', url: '/api/health', headers: { 'x-request-id': 'req-3' } });
+    await fastify.inject({ method: 'GET', url: '/api/nowhere', headers: { 'x-request-id': 'req-4' } });
+    await fastify.close();
+
+    const logged = lines();
+    const inside = logged.find((l) => l.msg === 'working on it');
+    expect(inside).toMatchObject({ requestId: 'req-1', step: 'inside' });
+
+    const completed = logged.filter((l) => l.msg === 'request completed' || l.msg === 'request errored');
+    expect(completed.map((l) => l.requestId)).toEqual(['req-1', 'req-2', 'req-4']);
+    expect(completed[0]).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { id: 'req-1', method: 'GET', url: '/api/things?access_token=[redacted]&page=2' },
+      res: { statusCode: 200 },
+    });
+    expect(typeof completed[0]!.responseTime).toBe('number');
+    expect(completed[1]).toMatchObject({ level: 50, msg: 'request errored', res: { statusCode: 503 } });
+    expect(completed[2]).toMatchObject({ level: 40, msg: 'request completed', res: { statusCode: 404 } });
+    expect(JSON.stringify(logged)).not.toContain('secret');
+    expect(JSON.stringify(logged)).not.toContain('eyJhbGciOi');
+  });
+});
