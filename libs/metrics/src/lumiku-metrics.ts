@@ -8,7 +8,8 @@ const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
 /** Jobs and provider calls: a classical removal in tens of ms to a hosted FLUX generation in minutes. */
 const WORK_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
-export type JobOutcome = 'succeeded' | 'failed' | 'retried';
+/** `skipped`: a paid job's run that found its row already settled or gone (a late or duplicate run) and did nothing. */
+export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'skipped';
 
 /** Which process owns the registry: each exposes only the metrics it records (an unset plain gauge would read 0). */
 export type MetricsRole = 'api' | 'worker';
@@ -27,7 +28,7 @@ function defineMetrics(only: RegistriesFor) {
     }),
     jobDuration: new Histogram({
       name: `${PREFIX}job_duration_seconds`,
-      help: 'Job runs by queue, job name and outcome (succeeded; failed = settled as failed; retried = will run again)',
+      help: 'Job runs by queue, job name and outcome (succeeded; failed = settled as failed; retried = will run again; skipped = its row was already settled)',
       labelNames: ['queue', 'job', 'outcome'] as const,
       buckets: WORK_BUCKETS,
       registers: only('worker'),

@@ -6,7 +6,8 @@ describe('job outcome for the metrics', () => {
   it('a handler that settled the job as failed reports it (PaidJobOutcome "failed")', () => {
     expect(completedOutcome('failed')).toBe('failed');
     expect(completedOutcome('succeeded')).toBe('succeeded');
-    expect(completedOutcome('already-settled')).toBe('succeeded');
+    expect(completedOutcome('already-settled')).toBe('skipped');
+    expect(completedOutcome('gone')).toBe('skipped');
     expect(completedOutcome(undefined)).toBe('succeeded');
   });
 
