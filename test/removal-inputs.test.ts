@@ -150,8 +150,9 @@ describe('Background Remover inputs and sizes: imageUrl, imageBase64, size prici
       expect(await prisma.backgroundRemovalJob.count({ where: { userId: user.id } })).toBe(0);
     });
 
-    it('in production policy a loopback imageUrl is refused before any connection is made', async () => {
-      const strict = await createTestApi({ IMAGE_URL_ALLOW_PRIVATE_TARGETS: 'false' });
+    it('in production a loopback imageUrl is refused before any connection is made', async () => {
+      // NODE_ENV=production with no IMAGE_URL_ALLOW_PRIVATE_TARGETS: the default policy there allows public addresses only.
+      const strict = await createTestApi({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), WEBHOOK_SIGNING_SECRET: 'w'.repeat(32), LOG_LEVEL: 'silent' });
       try {
         const user = await registerUser(strict, 'ssrf');
         const before = origin.requests.length;
