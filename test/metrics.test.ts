@@ -15,8 +15,9 @@ import { productPhoto } from './support/images';
 import { multipart } from './support/multipart';
 
 const METRICS_TOKEN = 'metrics-test-token-0123456789';
-// Its own queues: counts of jobs run must not include other files' leftovers, nor lose its jobs to their workers.
-const metricsEnv = { METRICS_TOKEN, QUEUE_PREFIX: `${testEnv.QUEUE_PREFIX}-metrics` };
+// Its own queues: counts of jobs run must not include other files' leftovers, nor lose its jobs to their workers. The
+// database is shared with them, so its worker's reconciler must not adopt their unfinished rows either (long grace).
+const metricsEnv = { METRICS_TOKEN, QUEUE_PREFIX: `${testEnv.QUEUE_PREFIX}-metrics`, RECONCILE_GRACE_SECONDS: '3600' };
 
 /**
  * Sum of the samples of `name` whose labels include `labels` (Prometheus text format). 0 when there is none, so
