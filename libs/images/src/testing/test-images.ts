@@ -24,7 +24,8 @@ export async function noisy(format: 'jpeg' | 'png' | 'webp', width = 200, height
     .toBuffer();
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk (length, type, data, CRC): for hand-built PNGs in tests. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
