@@ -12,7 +12,6 @@ import { registerQueueUi } from './admin/queue-ui';
 import { registerRequestLogging } from './common/logging/request-logging';
 import { setupSwagger } from './common/swagger';
 import { registerStreamMultipart } from './common/uploads/stream-multipart';
-import { addConsoleHeaders } from './console/console.module';
 import { registerRequestMetrics } from './metrics/request-metrics.hook';
 import { createValidationPipe } from './common/validation';
 
@@ -51,7 +50,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     reply.header('x-content-type-options', 'nosniff');
     done();
   });
-  addConsoleHeaders(fastify);
   registerRequestLogging(fastify, await app.resolve(PinoLogger));
   // No metrics endpoint (production without METRICS_TOKEN): nothing to record either.
   if (metricsAccess(config).mode !== 'off') registerRequestMetrics(fastify, app.get(LumikuMetrics));

@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { CONSOLE_PATH, findConsoleRoot } from './console-files';
 
 /**
@@ -18,6 +18,9 @@ const CONSOLE_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** Security headers on every console response. */
+const CONSOLE_HEADERS = { 'content-security-policy': CONSOLE_CSP, 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
 
 /**
  * The try-it console at /console: static files built by `npm run build` (scripts/build-console.js) from
@@ -40,22 +43,19 @@ export class ConsoleModule {
           serveRoot: CONSOLE_PATH,
           useGlobalPrefix: false,
           // The storage plugin is registered too; only one @fastify/static may decorate the reply.
-          serveStaticOptions: { fallthrough: true, index: ['index.html'], redirect: true, decorateReply: false, dotfiles: 'ignore', cacheControl: true, maxAge: 0 },
+          serveStaticOptions: {
+            fallthrough: true,
+            index: ['index.html'],
+            redirect: true,
+            decorateReply: false,
+            dotfiles: 'ignore',
+            cacheControl: true,
+            maxAge: 0,
+            // Called for every file and for the index fallback, with Fastify's reply.
+            setHeaders: (reply: FastifyReply) => void reply.headers(CONSOLE_HEADERS),
+          },
         }),
       ],
     };
   }
-}
-
-/** Security headers on every console response (files and the index fallback). */
-export function addConsoleHeaders(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`)) {
-      void reply.header('content-security-policy', CONSOLE_CSP);
-      void reply.header('referrer-policy', 'no-referrer');
-      void reply.header('x-frame-options', 'DENY');
-    }
-    return payload;
-  });
 }

@@ -4,14 +4,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 /** Public catalogues change on deploys or by an operator: shared caches may keep them briefly, then revalidate. */
 export const PUBLIC_CATALOGUE_CACHE = 'public, max-age=30';
 
-/** A JSON body serialised once, with its strong validator. */
+/** A JSON body serialised (and UTF-8 encoded) once, with its strong validator. */
 export interface JsonSnapshot {
-  readonly body: string;
+  readonly body: Buffer;
   readonly etag: string;
 }
 
 export function jsonSnapshot(value: unknown): JsonSnapshot {
-  const body = JSON.stringify(value);
+  const body = Buffer.from(JSON.stringify(value));
   return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 

@@ -1,56 +1,147 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { RateLimitRedis } from './rate-limit-redis';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
-type WithThrottleCommand = Redis & {
-  throttleIncrement(hitsKey: string, blockKey: string, ttlMs: number, limit: number, blockMs: number): Promise<number[]>;
+type WithLeaseCommand = Redis & {
+  throttleLease(hitsKey: string, blockKey: string, ttlMs: number, limit: number, blockMs: number, want: number): Promise<number[]>;
 };
 
 /**
- * Fixed-window counter in ONE atomic Lua script: INCR the window's key (expiring after `ttl`), and when the count
- * passes `limit`, set a block key for `blockDuration`. Constant work per request whatever the limit, and shared by
- * every API replica, so N replicas allow the configured number, not N times it.
- * Returns [hits, msUntilWindowEnds, blocked (0/1), msUntilBlockEnds].
+ * One atomic Lua script on the shared fixed-window counter. A blocked key stays blocked. Otherwise, if the window is
+ * full, this request is counted, the key is blocked for `blockMs`, and nothing is granted. Otherwise up to `want`
+ * requests are granted (never past `limit`) and added to the count at once.
+ * Returns [hits, msUntilWindowEnds, blocked (0/1), msUntilBlockEnds, granted].
  */
-const INCREMENT = `
+const LEASE = `
 local blockTtl = redis.call('PTTL', KEYS[2])
 if blockTtl > 0 then
-  return { tonumber(redis.call('GET', KEYS[1]) or '0'), math.max(redis.call('PTTL', KEYS[1]), 0), 1, blockTtl }
+  return { tonumber(redis.call('GET', KEYS[1]) or '0'), math.max(redis.call('PTTL', KEYS[1]), 0), 1, blockTtl, 0 }
 end
-local hits = redis.call('INCR', KEYS[1])
+local limit = tonumber(ARGV[2])
+local before = tonumber(redis.call('GET', KEYS[1]) or '0')
+local grant = math.min(tonumber(ARGV[4]), limit - before)
+local hits = redis.call('INCRBY', KEYS[1], math.max(grant, 1))
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
-if hits > tonumber(ARGV[2]) then
+if grant < 1 then
   redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-  return { hits, ttl, 1, tonumber(ARGV[3]) }
+  return { hits, ttl, 1, tonumber(ARGV[3]), 0 }
 end
-return { hits, ttl, 0, 0 }`;
+return { hits, ttl, 0, 0, grant }`;
+
+/** A lease is at most this share of what is left of the window's limit, so replicas rarely hold what others need. */
+const LEASE_SHARE = 1 / 8;
+/** …and at most this many requests: with a huge limit, one process still checks in with Redis regularly. */
+const MAX_LEASE = 256;
+const SWEEP_EVERY_MS = 30_000;
+
+/** What this process knows of one counter: its window, the requests it may still admit, and a block. */
+interface Lease {
+  windowEndsAt: number;
+  /** Requests granted to this process by Redis and not admitted yet. */
+  unused: number;
+  /** The shared count at the last grant (all replicas' admitted and leased requests). */
+  sharedHits: number;
+  blockedUntil: number;
+  /** The Redis call in flight for this key: concurrent requests wait for it instead of sending their own. */
+  refill?: Promise<ThrottlerStorageRecord | null>;
+}
 
 const ALLOW: ThrottlerStorageRecord = { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
 
+/**
+ * Fixed-window limits shared by every API replica through Redis, without a Redis round trip per request: a process
+ * leases a batch of requests from the shared counter (one script call adds the batch to the count) and admits them
+ * from memory until the batch or the window runs out. The lease shrinks as the window fills and is a single request
+ * near the limit, so replicas together never admit more than `limit`; what one replica holds unused can only make
+ * another refuse slightly early. A block (over the limit) is remembered locally until it ends.
+ */
 @Injectable()
-export class RedisThrottlerStorage implements ThrottlerStorage {
+export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
+  private readonly leases = new Map<string, Lease>();
+  private readonly sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS).unref();
+
   constructor(private readonly redis: RateLimitRedis) {
     // EVALSHA after the first call: the script text is not sent with every request.
-    redis.client.defineCommand('throttleIncrement', { numberOfKeys: 2, lua: INCREMENT });
+    redis.client.defineCommand('throttleLease', { numberOfKeys: 2, lua: LEASE });
   }
 
   /** `ttl` and `blockDuration` in ms (as @nestjs/throttler passes them); the record's times are in seconds. */
-  increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    const base = `${this.redis.prefix}:${throttlerName}:${key}`;
-    return this.redis.failOpen('rate limit', ALLOW, async (client) => {
-      const [hits, ttlMs, blocked, blockMs] = await (client as WithThrottleCommand).throttleIncrement(`${base}:hits`, `${base}:block`, ttl, limit, blockDuration || ttl);
-      return {
-        totalHits: hits!,
-        timeToExpire: Math.ceil(ttlMs! / 1000),
-        isBlocked: blocked === 1,
-        timeToBlockExpire: Math.ceil(blockMs! / 1000),
-      };
-    });
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    const name = `${this.redis.prefix}:${throttlerName}:${key}`;
+    for (;;) {
+      const lease = this.leases.get(name) ?? this.newLease(name);
+      const admitted = this.admit(lease, limit);
+      if (admitted) return admitted;
+      lease.refill ??= this.refill(name, lease, ttl, limit, blockDuration || ttl).finally(() => (lease.refill = undefined));
+      // A record ends the request (blocked, or Redis down: allowed); null means a new lease to admit from.
+      const outcome = await lease.refill;
+      if (outcome) return outcome;
+    }
   }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private newLease(name: string): Lease {
+    const lease: Lease = { windowEndsAt: 0, unused: 0, sharedHits: 0, blockedUntil: 0 };
+    this.leases.set(name, lease);
+    return lease;
+  }
+
+  /** From memory: the block if one is on, else one request of the current lease, else undefined (ask Redis). */
+  private admit(lease: Lease, limit: number): ThrottlerStorageRecord | undefined {
+    const now = Date.now();
+    if (lease.blockedUntil > now) return blocked(lease, now);
+    if (lease.unused < 1 || lease.windowEndsAt <= now) return undefined;
+    lease.unused--;
+    return {
+      totalHits: Math.min(limit, lease.sharedHits - lease.unused),
+      timeToExpire: Math.ceil((lease.windowEndsAt - now) / 1000),
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    };
+  }
+
+  private async refill(name: string, lease: Lease, ttl: number, limit: number, blockMs: number): Promise<ThrottlerStorageRecord | null> {
+    const known = lease.windowEndsAt > Date.now() ? lease.sharedHits : 0;
+    const want = Math.max(1, Math.min(MAX_LEASE, Math.floor((limit - known) * LEASE_SHARE)));
+    const reply = await this.redis.failOpen('rate limit', null, async (client) =>
+      (client as WithLeaseCommand).throttleLease(`${name}:hits`, `${name}:block`, ttl, limit, blockMs, want),
+    );
+    if (!reply) return ALLOW;
+    const [hits, ttlMs, isBlocked, blockTtlMs, granted] = reply as [number, number, number, number, number];
+    const now = Date.now();
+    lease.windowEndsAt = now + ttlMs;
+    lease.sharedHits = hits;
+    lease.unused = granted;
+    if (isBlocked === 1) {
+      lease.blockedUntil = now + blockTtlMs;
+      return blocked(lease, now);
+    }
+    return null;
+  }
+
+  /** Forgets counters whose window and block are over (a new request starts them again from Redis). */
+  private sweep(): void {
+    const now = Date.now();
+    for (const [name, lease] of this.leases) {
+      if (!lease.refill && lease.windowEndsAt <= now && lease.blockedUntil <= now) this.leases.delete(name);
+    }
+  }
+}
+
+function blocked(lease: Lease, now: number): ThrottlerStorageRecord {
+  return {
+    totalHits: lease.sharedHits,
+    timeToExpire: Math.max(0, Math.ceil((lease.windowEndsAt - now) / 1000)),
+    isBlocked: true,
+    timeToBlockExpire: Math.ceil((lease.blockedUntil - now) / 1000),
+  };
 }
