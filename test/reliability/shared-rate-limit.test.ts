@@ -31,13 +31,20 @@ describe('rate limits shared across api replicas', () => {
 
   it(`${LIMIT} requests per minute in total, alternating between the two processes`, async () => {
     const statuses: number[] = [];
+    const remaining: string[] = [];
     for (let i = 0; i < 2 * LIMIT; i++) {
       const res = await apis[i % 2]!.get('/api/auth/me', { token: user.token });
       statuses.push(res.status);
-      if (res.status === 429) expect(res.headers.get('retry-after')).toBeTruthy();
+      if (res.status === 200) {
+        expect(res.headers.get('x-ratelimit-limit-user')).toBe(String(LIMIT));
+        remaining.push(res.headers.get('x-ratelimit-remaining-user')!);
+      }
+      if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     }
     expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(LIMIT);
+    // Counted across both processes: each answer knows the other's requests.
+    expect(remaining).toEqual(Array.from({ length: LIMIT }, (_, i) => String(LIMIT - 1 - i)));
   });
 
   it('fails open while Redis is down, and limits again when it is back', async () => {

@@ -33,6 +33,7 @@ import { MetricsApiModule } from './metrics/metrics-api.module';
       inject: [AppConfig, RedisThrottlerStorage],
       useFactory: (config: AppConfig, storage: RedisThrottlerStorage) => ({ ...throttlerOptions(config), storage }),
     }),
+    RateLimitModule,
     MetricsModule.forRoot('api'),
     PrismaModule,
     JobsModule.forRoot('producer'),

@@ -3,7 +3,7 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { RateLimitRedis } from './rate-limit-redis';
 
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+export type ThrottleRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 type WithLeaseCommand = Redis & {
   throttleLease(hitsKey: string, blockKey: string, ttlMs: number, limit: number, blockMs: number, want: number): Promise<number[]>;
 };
@@ -49,10 +49,10 @@ interface Lease {
   sharedHits: number;
   blockedUntil: number;
   /** The Redis call in flight for this key: concurrent requests wait for it instead of sending their own. */
-  refill?: Promise<ThrottlerStorageRecord | null>;
+  refill?: Promise<ThrottleRecord | null>;
 }
 
-const ALLOW: ThrottlerStorageRecord = { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+const ALLOW: ThrottleRecord = { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
 
 /**
  * Fixed-window limits shared by every API replica through Redis, without a Redis round trip per request: a process
@@ -71,9 +71,18 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
     redis.client.defineCommand('throttleLease', { numberOfKeys: 2, lua: LEASE });
   }
 
+  /**
+   * The request counted from memory — one of this process's leased requests, or the block that is on — or undefined
+   * when only Redis can tell (no lease left): then call `increment`.
+   */
+  admitFromLease(key: string, limit: number, throttlerName: string): ThrottleRecord | undefined {
+    const lease = this.leases.get(this.counterName(key, throttlerName));
+    return lease && this.admit(lease, limit);
+  }
+
   /** `ttl` and `blockDuration` in ms (as @nestjs/throttler passes them); the record's times are in seconds. */
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    const name = `${this.redis.prefix}:${throttlerName}:${key}`;
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottleRecord> {
+    const name = this.counterName(key, throttlerName);
     for (;;) {
       const lease = this.leases.get(name) ?? this.newLease(name);
       const admitted = this.admit(lease, limit);
@@ -89,6 +98,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
     clearInterval(this.sweeper);
   }
 
+  private counterName(key: string, throttlerName: string): string {
+    return `${this.redis.prefix}:${throttlerName}:${key}`;
+  }
+
   private newLease(name: string): Lease {
     const lease: Lease = { windowEndsAt: 0, unused: 0, sharedHits: 0, blockedUntil: 0 };
     this.leases.set(name, lease);
@@ -96,7 +109,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
   }
 
   /** From memory: the block if one is on, else one request of the current lease, else undefined (ask Redis). */
-  private admit(lease: Lease, limit: number): ThrottlerStorageRecord | undefined {
+  private admit(lease: Lease, limit: number): ThrottleRecord | undefined {
     const now = Date.now();
     if (lease.blockedUntil > now) return blocked(lease, now);
     if (lease.unused < 1 || lease.windowEndsAt <= now) return undefined;
@@ -109,7 +122,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
     };
   }
 
-  private async refill(name: string, lease: Lease, ttl: number, limit: number, blockMs: number): Promise<ThrottlerStorageRecord | null> {
+  private async refill(name: string, lease: Lease, ttl: number, limit: number, blockMs: number): Promise<ThrottleRecord | null> {
     const known = lease.windowEndsAt > Date.now() ? lease.sharedHits : 0;
     const want = Math.max(1, Math.min(MAX_LEASE, Math.floor((limit - known) * LEASE_SHARE)));
     const reply = await this.redis.failOpen('rate limit', null, async (client) =>
@@ -137,7 +150,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
   }
 }
 
-function blocked(lease: Lease, now: number): ThrottlerStorageRecord {
+function blocked(lease: Lease, now: number): ThrottleRecord {
   return {
     totalHits: lease.sharedHits,
     timeToExpire: Math.max(0, Math.ceil((lease.windowEndsAt - now) / 1000)),

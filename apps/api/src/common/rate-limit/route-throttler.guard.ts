@@ -1,6 +1,16 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGenerateKeyFunction, ThrottlerGetTrackerFunction, ThrottlerGuard, ThrottlerOptions } from '@nestjs/throttler';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  normalizeIp,
+  ThrottlerException,
+  ThrottlerGetTrackerFunction,
+  ThrottlerModuleOptions,
+  ThrottlerOptions,
+} from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PerRoute } from '../route-metadata';
+import { RedisThrottlerStorage, ThrottleRecord } from './redis-throttler.storage';
 
 // @nestjs/throttler's metadata keys (set by @Throttle/@SkipThrottle; not exported from its index).
 const SKIP = 'THROTTLER:SKIP';
@@ -8,73 +18,116 @@ const LIMIT = 'THROTTLER:LIMIT';
 const TTL = 'THROTTLER:TTL';
 const BLOCK_DURATION = 'THROTTLER:BLOCK_DURATION';
 const TRACKER = 'THROTTLER:TRACKER';
-const KEY_GENERATOR = 'THROTTLER:KEY_GENERATOR';
 
-type Resolvable = number | ((context: ExecutionContext) => number | Promise<number>);
+type Tracker = (request: FastifyRequest, context: ExecutionContext) => string;
 
-/** One throttler as it applies to one route, decorators already resolved. */
-interface RoutePlan {
-  throttler: ThrottlerOptions;
-  limit: Resolvable;
-  ttl: Resolvable;
-  blockDuration: Resolvable | undefined;
-  getTracker: ThrottlerGetTrackerFunction;
-  generateKey: ThrottlerGenerateKeyFunction;
+/** One throttler as it applies to one route, decorators already read. */
+interface RouteLimit {
+  name: string;
+  limit: number;
+  ttlMs: number;
+  blockMs: number;
+  tracker: Tracker;
   skipIf: ((context: ExecutionContext) => boolean) | undefined;
+  /** Counter key = prefix + tracker: the route and throttler in clear, no hashing per request. */
+  keyPrefix: string;
+  /** Header names as @nestjs/throttler sends them (`X-RateLimit-Limit`, or `-user` etc. for named throttlers). */
+  headers: { limit: string; remaining: string; reset: string; retryAfter: string };
 }
 
-const resolve = async (value: Resolvable, context: ExecutionContext): Promise<number> => (typeof value === 'function' ? value(context) : value);
-
 /**
- * @nestjs/throttler's guard with the same decorators, options and headers, but each route's throttlers are worked
- * out once (its stock `canActivate` makes ~6 metadata lookups per throttler per request), skipped throttlers cost
- * nothing, and the counter key is the route and tracker in clear instead of a SHA-256 per request.
+ * The global rate-limit guard, with @nestjs/throttler's options, decorators (@SkipThrottle, @Throttle with numbers),
+ * headers and 429 — but each route's limits are worked out once, and a request admitted from this process's leased
+ * counters (RedisThrottlerStorage) is decided synchronously: no promise, no Redis round trip. Only a request that
+ * needs a new lease waits for Redis. Trackers must be synchronous and limits numbers (as all of Lumiku's are).
  */
 @Injectable()
-export class RouteThrottlerGuard extends ThrottlerGuard {
-  private readonly plans = new PerRoute<RoutePlan[]>((handler, controller) => {
+export class RouteThrottlerGuard implements CanActivate {
+  private readonly throttlers: ThrottlerOptions[];
+  private readonly defaultTracker: Tracker;
+  private readonly defaultSkipIf: ((context: ExecutionContext) => boolean) | undefined;
+  private readonly errorMessage: string | undefined;
+
+  private readonly routeLimits = new PerRoute<RouteLimit[]>((handler, controller) => {
     const meta = <T>(key: string, name: string) => this.reflector.getAllAndOverride<T | undefined>(key + name, [handler, controller]);
     return this.throttlers
       .filter((t) => !meta<boolean>(SKIP, t.name!))
       .map((t) => {
-        const keyPrefix = `${controller.name}-${handler.name}-${t.name}-`;
+        const name = t.name!;
+        const ttlMs = numeric(meta(TTL, name) ?? t.ttl, 'ttl', name);
+        const suffix = name === 'default' ? '' : `-${name}`;
         return {
-          throttler: t,
-          limit: meta<Resolvable>(LIMIT, t.name!) ?? (t.limit as Resolvable),
-          ttl: meta<Resolvable>(TTL, t.name!) ?? (t.ttl as Resolvable),
-          blockDuration: meta<Resolvable>(BLOCK_DURATION, t.name!) ?? (t.blockDuration as Resolvable | undefined),
-          getTracker: meta<ThrottlerGetTrackerFunction>(TRACKER, t.name!) ?? t.getTracker ?? this.commonOptions.getTracker!,
-          generateKey:
-            meta<ThrottlerGenerateKeyFunction>(KEY_GENERATOR, t.name!) ??
-            t.generateKey ??
-            this.commonOptions.generateKey ??
-            ((_context: ExecutionContext, tracker: string) => keyPrefix + tracker),
-          skipIf: t.skipIf ?? this.commonOptions.skipIf,
+          name,
+          limit: numeric(meta(LIMIT, name) ?? t.limit, 'limit', name),
+          ttlMs,
+          blockMs: numeric(meta(BLOCK_DURATION, name) ?? t.blockDuration ?? ttlMs, 'blockDuration', name),
+          tracker: (meta<ThrottlerGetTrackerFunction>(TRACKER, name) ?? t.getTracker ?? this.defaultTracker) as Tracker,
+          skipIf: t.skipIf ?? this.defaultSkipIf,
+          keyPrefix: `${controller.name}-${handler.name}-${name}-`,
+          headers: {
+            limit: `X-RateLimit-Limit${suffix}`,
+            remaining: `X-RateLimit-Remaining${suffix}`,
+            reset: `X-RateLimit-Reset${suffix}`,
+            retryAfter: `Retry-After${suffix}`,
+          },
         };
       });
   });
 
-  override async onModuleInit(): Promise<void> {
-    await super.onModuleInit();
-    // The stock guard installs its hashing key generator as the common default; ours is per route (above).
-    this.commonOptions.generateKey = Array.isArray(this.options) ? undefined : this.options.generateKey;
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    private readonly storage: RedisThrottlerStorage,
+    private readonly reflector: Reflector,
+  ) {
+    const common = Array.isArray(options) ? { throttlers: options } : options;
+    this.throttlers = common.throttlers.map((t) => ({ ...t, name: t.name ?? 'default' }));
+    const ipv6SubnetPrefix = Array.isArray(options) ? undefined : options.ipv6SubnetPrefix;
+    this.defaultTracker = (common.getTracker as Tracker | undefined) ?? ((request) => normalizeIp(request.ip, ipv6SubnetPrefix));
+    this.defaultSkipIf = common.skipIf;
+    this.errorMessage = typeof common.errorMessage === 'string' ? common.errorMessage : undefined;
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    for (const plan of this.plans.of(context)) {
-      if (plan.skipIf?.(context)) continue;
-      const ttl = await resolve(plan.ttl, context);
-      // Throws ThrottlerException (429) when the limit is passed; sets the X-RateLimit-* headers otherwise.
-      await this.handleRequest({
-        context,
-        throttler: plan.throttler,
-        limit: await resolve(plan.limit, context),
-        ttl,
-        blockDuration: plan.blockDuration === undefined ? ttl : await resolve(plan.blockDuration, context),
-        getTracker: plan.getTracker,
-        generateKey: plan.generateKey,
-      });
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const limits = this.routeLimits.of(context);
+    return limits.length === 0 ? true : this.check(context, limits, 0);
+  }
+
+  /** Limits from `from` on: synchronous while the leases answer, async from the first that needs Redis. */
+  private check(context: ExecutionContext, limits: RouteLimit[], from: number): boolean | Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    for (let i = from; i < limits.length; i++) {
+      const limit = limits[i]!;
+      if (limit.skipIf?.(context)) continue;
+      const key = limit.keyPrefix + limit.tracker(request, context);
+      const record = this.storage.admitFromLease(key, limit.limit, limit.name);
+      if (!record) {
+        return this.storage.increment(key, limit.ttlMs, limit.limit, limit.blockMs, limit.name).then((counted) => {
+          this.apply(reply, limit, counted);
+          return this.check(context, limits, i + 1);
+        });
+      }
+      this.apply(reply, limit, record);
     }
     return true;
   }
+
+  /** The X-RateLimit-* headers, or Retry-After and 429 when the counter is blocked. */
+  private apply(reply: FastifyReply, limit: RouteLimit, record: ThrottleRecord): void {
+    if (record.isBlocked) {
+      void reply.header(limit.headers.retryAfter, record.timeToBlockExpire);
+      throw new ThrottlerException(this.errorMessage);
+    }
+    void reply.header(limit.headers.limit, limit.limit);
+    void reply.header(limit.headers.remaining, Math.max(0, limit.limit - record.totalHits));
+    void reply.header(limit.headers.reset, record.timeToExpire);
+  }
+}
+
+function numeric(value: unknown, option: string, throttler: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new Error(`Rate limit "${throttler}": ${option} must be a number for RouteThrottlerGuard (got ${typeof value})`);
+  }
+  return value;
 }
