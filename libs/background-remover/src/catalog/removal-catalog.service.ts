@@ -11,12 +11,19 @@ const CACHE_TTL_MS = 5_000;
 @Injectable()
 export class RemovalCatalogService {
   private cache: { models: AiModel[]; until: number } | null = null;
+  /** The refresh in flight: requests arriving while the cache is stale share one query instead of each sending one. */
+  private loading: Promise<AiModel[]> | null = null;
   private readonly byKey = new Map<string, { model: AiModel | null; until: number }>();
 
   constructor(private readonly prisma: PrismaService) {}
 
   async listTiers(): Promise<AiModel[]> {
     if (this.cache && this.cache.until > Date.now()) return this.cache.models;
+    this.loading ??= this.loadTiers().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async loadTiers(): Promise<AiModel[]> {
     const models = await this.prisma.aiModel.findMany({
       where: { appId: APP_ID, enabled: true, qualityTier: { not: null } },
       orderBy: [{ sortOrder: 'asc' }, { creditCost: 'asc' }],
