@@ -91,6 +91,29 @@ describe('leased rate-limit counters', () => {
     expect(await scriptCallsFor(key)).toBe(1);
   });
 
+  it('past its counter cap a replica keeps no new counter: those requests are counted in Redis one by one', async () => {
+    class SmallStorage extends RedisThrottlerStorage {
+      protected override readonly maxTracked = 2;
+    }
+    const { redis } = replicas[0]!;
+    const storage = new SmallStorage(redis);
+    try {
+      const keys = [newKey(), newKey(), newKey()];
+      for (const key of keys) {
+        for (let i = 0; i < 10; i++) {
+          const record = storage.admitFromLease(key, 100, 'default') ?? (await storage.increment(key, MINUTE, 100, MINUTE, 'default'));
+          expect(record, `${key} #${i}`).toMatchObject({ isBlocked: false });
+        }
+      }
+      const counted = await Promise.all(keys.map((key) => redis.client.get(`${prefix}:rl:default:${key}:hits`)));
+      // Kept counters leased ahead (12 = 100 / 8); the third was counted exactly.
+      expect(counted).toEqual(['12', '12', '10']);
+      expect(await scriptCallsFor(keys[2]!)).toBe(10);
+    } finally {
+      storage.onModuleDestroy();
+    }
+  });
+
   it('with a high limit, a replica asks Redis once per 256 requests', async () => {
     const key = newKey();
     const records = await hit(key, 1_000_000, 2_000, () => 0);

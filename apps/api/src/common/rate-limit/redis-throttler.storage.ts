@@ -39,6 +39,11 @@ const LEASE_SHARE = 1 / 8;
 /** …and at most this many requests: with a huge limit, one process still checks in with Redis regularly. */
 const MAX_LEASE = 256;
 const SWEEP_EVERY_MS = 30_000;
+/**
+ * Counters kept in memory at most (≈ 150 B each). Past this — many clients at once, e.g. a spread-out flood — a new
+ * counter is not kept: its requests are counted in Redis one by one, as without leases, so memory stays bounded.
+ */
+const MAX_TRACKED = 100_000;
 
 /** What this process knows of one counter: its window, the requests it may still admit, and a block. */
 interface Lease {
@@ -50,6 +55,8 @@ interface Lease {
   blockedUntil: number;
   /** The Redis call in flight for this key: concurrent requests wait for it instead of sending their own. */
   refill?: Promise<ThrottleRecord | null>;
+  /** Not kept (too many counters): leases one request at a time, so nothing granted is lost with it. */
+  transient: boolean;
 }
 
 const ALLOW: ThrottleRecord = { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
@@ -64,6 +71,7 @@ const ALLOW: ThrottleRecord = { totalHits: 0, timeToExpire: 0, isBlocked: false,
 @Injectable()
 export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
   private readonly leases = new Map<string, Lease>();
+  protected readonly maxTracked: number = MAX_TRACKED;
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS).unref();
 
   constructor(private readonly redis: RateLimitRedis) {
@@ -83,8 +91,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
   /** `ttl` and `blockDuration` in ms (as @nestjs/throttler passes them); the record's times are in seconds. */
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottleRecord> {
     const name = this.counterName(key, throttlerName);
+    const lease = this.leases.get(name) ?? this.newLease(name);
     for (;;) {
-      const lease = this.leases.get(name) ?? this.newLease(name);
       const admitted = this.admit(lease, limit);
       if (admitted) return admitted;
       lease.refill ??= this.refill(name, lease, ttl, limit, blockDuration || ttl).finally(() => (lease.refill = undefined));
@@ -103,8 +111,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
   }
 
   private newLease(name: string): Lease {
-    const lease: Lease = { windowEndsAt: 0, unused: 0, sharedHits: 0, blockedUntil: 0 };
-    this.leases.set(name, lease);
+    const lease: Lease = { windowEndsAt: 0, unused: 0, sharedHits: 0, blockedUntil: 0, transient: this.leases.size >= this.maxTracked };
+    if (!lease.transient) this.leases.set(name, lease);
     return lease;
   }
 
@@ -124,7 +132,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
 
   private async refill(name: string, lease: Lease, ttl: number, limit: number, blockMs: number): Promise<ThrottleRecord | null> {
     const known = lease.windowEndsAt > Date.now() ? lease.sharedHits : 0;
-    const want = Math.max(1, Math.min(MAX_LEASE, Math.floor((limit - known) * LEASE_SHARE)));
+    const want = lease.transient ? 1 : Math.max(1, Math.min(MAX_LEASE, Math.floor((limit - known) * LEASE_SHARE)));
     const reply = await this.redis.failOpen('rate limit', null, async (client) =>
       (client as WithLeaseCommand).throttleLease(`${name}:hits`, `${name}:block`, ttl, limit, blockMs, want),
     );
