@@ -11,7 +11,12 @@ const REQUEST_LINE_SERIALIZERS = {
   res: (reply: FastifyReply) => ({ statusCode: reply.statusCode }),
 };
 
-const isLogged = (request: FastifyRequest): boolean => !UNLOGGED_ROUTES.has(request.routeOptions.url as string);
+/** By path (the probes have no parameters): `request.routeOptions` builds a new object on every read. */
+function isLogged(request: FastifyRequest): boolean {
+  const url = request.url;
+  const query = url.indexOf('?');
+  return !UNLOGGED_ROUTES.has(query < 0 ? url : url.slice(0, query));
+}
 
 /**
  * One line per request, written from Fastify's own hooks with a child of the application's root pino logger:
