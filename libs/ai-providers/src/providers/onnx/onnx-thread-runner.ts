@@ -1,0 +1,205 @@
+import { Worker } from 'node:worker_threads';
+import type { InferenceSession } from 'onnxruntime-node';
+import { ProviderError } from '../../ai-provider.types';
+import type { OnnxModelInfo, OnnxRunner, OnnxRunOutput, OnnxRunRequest } from './onnx-runner';
+
+/**
+ * The thread's program. onnxruntime-node's `session.run` is synchronous native code (behind a setImmediate): on the
+ * worker's main thread it would freeze the event loop for the whole run (seconds), so nothing else of the process —
+ * the next job's download and decode, the previous one's encode, storage, database and queue I/O — could progress
+ * meanwhile. Here each run thread owns its sessions and runs one model at a time; inputs and outputs move between
+ * the threads without copying (transferred ArrayBuffers).
+ *
+ * Plain JavaScript evaluated as the thread's script (`eval: true`), not a module file: the same code then runs from
+ * dist/ and under the test runner, where a thread cannot load TypeScript. `require` resolves onnxruntime-node from the
+ * path the parent resolved. Messages: {id, op: 'load'|'run'|'release', ...} → {id, ok, ...} | {id, error, stage}.
+ */
+const THREAD_SOURCE = `
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const ort = require(workerData.ortPath);
+const sessions = new Map();
+
+function session(path) {
+  let loading = sessions.get(path);
+  if (!loading) {
+    loading = ort.InferenceSession.create(path, workerData.sessionOptions);
+    loading.catch(() => sessions.delete(path)); // a failed load is not remembered: a fixed file needs no restart
+    sessions.set(path, loading);
+  }
+  return loading;
+}
+
+function info(s) {
+  const first = s.inputMetadata[0];
+  return {
+    inputNames: s.inputNames,
+    outputNames: s.outputNames,
+    firstInput: first ? { isTensor: first.isTensor, shape: first.isTensor ? first.shape : [] } : undefined,
+  };
+}
+
+async function handle(msg) {
+  if (msg.op === 'release') {
+    const all = [...sessions.values()];
+    sessions.clear();
+    await Promise.allSettled(all.map(async (s) => (await s).release()));
+    return { ok: true };
+  }
+  let s;
+  try {
+    s = await session(msg.path);
+  } catch (err) {
+    return { error: String(err && err.message ? err.message : err), stage: 'load' };
+  }
+  if (msg.op === 'load') return { ok: true, info: info(s) };
+  const input = new ort.Tensor('float32', msg.input, msg.dims);
+  try {
+    const outputs = await s.run({ [msg.inputName]: input }, [msg.outputName]);
+    const out = outputs[msg.outputName];
+    const result = { ok: true, type: out.type, dims: out.dims };
+    if (out.type === 'float32') result.data = out.data;
+    return result;
+  } catch (err) {
+    return { error: String(err && err.message ? err.message : err), stage: 'run' };
+  } finally {
+    input.dispose();
+  }
+}
+
+parentPort.on('message', (msg) => {
+  handle(msg).then(
+    (reply) => {
+      reply.id = msg.id;
+      if (reply.data && reply.data.byteOffset === 0 && reply.data.byteLength === reply.data.buffer.byteLength) {
+        parentPort.postMessage(reply, [reply.data.buffer]);
+      } else {
+        parentPort.postMessage(reply);
+      }
+    },
+    (err) => parentPort.postMessage({ id: msg.id, error: String(err && err.message ? err.message : err), stage: 'run' }),
+  );
+});
+`;
+
+interface Reply {
+  id: number;
+  ok?: true;
+  error?: string;
+  stage?: 'load' | 'run';
+  info?: OnnxModelInfo;
+  type?: string;
+  dims?: number[];
+  data?: Float32Array;
+}
+
+interface Pending {
+  resolve: (reply: Reply) => void;
+  reject: (err: Error) => void;
+}
+
+/** One thread with its own sessions; requests are answered in order. */
+class RunThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure?: Error;
+
+  constructor(ortPath: string, sessionOptions: InferenceSession.SessionOptions) {
+    this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { ortPath, sessionOptions } });
+    this.worker.unref(); // an idle thread does not keep the process alive; a request refs it (below)
+    this.worker.on('message', (reply: Reply) => {
+      const waiter = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
+      waiter?.resolve(reply);
+    });
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      for (const waiter of this.pending.values()) waiter.reject(err);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`ONNX run thread exited (code ${code})`)));
+  }
+
+  get busy(): number {
+    return this.pending.size;
+  }
+
+  request(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * Runs models on `threads` dedicated threads (ONNX_CONCURRENT_RUNS; the provider's RunGate keeps at most that many
+ * runs in flight, and each goes to the least busy thread). Each thread holds its own session per model file, so
+ * memory grows with the thread count. A thread that dies (native crash) fails its pending requests and is replaced.
+ */
+export class OnnxThreadRunner implements OnnxRunner {
+  private readonly threads: RunThread[];
+
+  constructor(
+    private readonly sessionOptions: InferenceSession.SessionOptions,
+    threads = 1,
+    private readonly ortPath = require.resolve('onnxruntime-node'),
+  ) {
+    this.threads = Array.from({ length: Math.max(1, threads) }, () => new RunThread(this.ortPath, this.sessionOptions));
+  }
+
+  async load(path: string): Promise<OnnxModelInfo> {
+    // Every thread loads it: the first run on any of them must not pay the load.
+    const replies = await Promise.all(this.threads.map((_, i) => this.request(i, { op: 'load', path })));
+    return replies[0]!.info!;
+  }
+
+  async run(request: OnnxRunRequest): Promise<OnnxRunOutput> {
+    const { path, inputName, input, dims, outputName } = request;
+    const index = this.leastBusy();
+    const transfer = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? [input.buffer as ArrayBuffer] : [];
+    const reply = await this.request(index, { op: 'run', path, inputName, input, dims, outputName }, transfer);
+    return { type: reply.type!, dims: reply.dims!, data: reply.data };
+  }
+
+  async release(): Promise<void> {
+    await Promise.allSettled(this.threads.map((t) => t.request({ op: 'release' })));
+    await Promise.allSettled(this.threads.map((t) => t.terminate()));
+  }
+
+  private leastBusy(): number {
+    let best = 0;
+    for (let i = 1; i < this.threads.length; i++) if (this.threads[i]!.busy < this.threads[best]!.busy) best = i;
+    return best;
+  }
+
+  private async request(index: number, message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    let reply: Reply;
+    try {
+      reply = await this.thread(index).request(message, transfer);
+    } catch (err) {
+      // The thread is gone (a crash in native code): replace it for the next request, fail this one.
+      this.threads[index] = new RunThread(this.ortPath, this.sessionOptions);
+      throw new Error((err as Error).message);
+    }
+    if (reply.error !== undefined) {
+      if (reply.stage === 'load') throw new ProviderError(`Could not load ONNX model ${String(message.path)}: ${reply.error}`, false);
+      throw new Error(reply.error);
+    }
+    return reply;
+  }
+
+  private thread(index: number): RunThread {
+    return this.threads[index]!;
+  }
+}
