@@ -45,9 +45,10 @@ export class RemoveBackgroundHandler {
       const options = row.options as unknown as StoredRemovalOptions;
       // Test mode is free and a preview is cheap: the provider gets the small input, never a full-size inference.
       const inputSide = smallest(row.testMode ? this.config.TEST_MODE_MAX_SIDE : undefined, options.outputSize === 'preview' ? previewMaxSide(row.width, row.height) : undefined);
-      const oriented = await this.images.normalize(input, { maxSide: inputSide });
-      const mask = await remover.removeBackground({ image: oriented.data, model: catalogModel });
-      const cutout = await this.images.applyAlphaMask(oriented.data, mask);
+      // Decoded once: the provider, the cut-out and (for PNG) the thumbnail work on these pixels, not on re-encodings.
+      const source = await this.images.decode(input, { maxSide: inputSide });
+      const mask = await remover.removeBackground({ image: source, model: catalogModel });
+      const cutout = await this.images.applyAlphaMask(source, mask);
       const maxSide = smallest(inputSide, model.maxResolution ?? undefined);
       const bgImage = row.bgImageKey && !options.maskOnly ? { bytes: await this.storage.get('private', row.bgImageKey), fit: options.bgImageFit ?? 'cover' } : undefined;
       const output = await this.images.composeOutput(cutout.data, cutout.width, cutout.height, {
@@ -56,7 +57,7 @@ export class RemoveBackgroundHandler {
         maxSide,
         watermark: row.testMode,
       });
-      const thumbnail = await this.images.thumbnail(output.data, { size: 256, format: 'webp' });
+      const thumbnail = await this.images.thumbnail(output.pixels ?? output.data, { size: 256, format: 'webp' });
 
       const outputKey = storageLayout.removal.output(row.userId, row.id, output.extension);
       const thumbnailKey = storageLayout.removal.thumbnail(row.userId, row.id);
