@@ -20,7 +20,7 @@ import { InProcessOnnxRunner, OnnxModelInfo, OnnxRunner, OnnxRunOutput } from '.
 import { cpuSessionOptions, SessionLoader } from './onnx-session-cache';
 import { OnnxThreadRunner } from './onnx-thread-runner';
 import { RunGate } from './run-gate';
-import { maskFromOutput, toNchw } from './onnx-tensor';
+import { Float32Pool, maskFromOutput, toNchw } from './onnx-tensor';
 
 /** Overrides how sessions are created (tests count loads); such sessions run on the calling thread. */
 export const ONNX_SESSION_LOADER = Symbol('ONNX_SESSION_LOADER');
@@ -37,6 +37,8 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
   private readonly runner: OnnxRunner;
   /** ONNX_CONCURRENT_RUNS model runs at once; pre/post-processing of other jobs overlaps them. */
   private readonly runs: RunGate;
+  /** Model inputs and outputs are reused from job to job (see Float32Pool). */
+  private readonly buffers = new Float32Pool();
   /** Registry models' files: stat per readiness call, checksum once per file version (in the background). */
   private readonly modelFiles = new ModelFileChecker();
 
@@ -102,19 +104,24 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     }
 
     const rgb = await this.images.toRgbResized(request.image, profile.inputWidth, profile.inputHeight);
-    const input = toNchw(rgb.data, rgb.width, rgb.height, profile);
-    request.signal?.throwIfAborted();
+    const input = toNchw(rgb.data, rgb.width, rgb.height, profile, this.buffers.take(3 * rgb.width * rgb.height));
+    const dims = [1, 3, profile.inputHeight, profile.inputWidth];
     const output = await this.runs.run(async (): Promise<OnnxRunOutput> => {
-      request.signal?.throwIfAborted(); // it may have waited for the gate: a cancelled job does not run the model
+      // Checked again after the gate: a job cancelled while it waited does not run the model.
+      if (request.signal?.aborted) this.buffers.give(input);
+      request.signal?.throwIfAborted();
+      const outputBuffer = this.buffers.take(profile.inputWidth * profile.inputHeight); // the usual mask size: reused when it fits
       try {
-        return await this.runner.run({ path, inputName, input, dims: [1, 3, profile.inputHeight, profile.inputWidth], outputName });
+        return await this.runner.run({ path, inputName, input, dims, outputName, outputBuffer });
       } catch (err) {
         if (err instanceof ProviderError) throw err;
         throw new ProviderError(`ONNX inference failed for ${path}: ${(err as Error).message}`, false);
       }
     });
+    this.buffers.give(output.input);
     if (output.type !== 'float32' || !output.data) throw new ProviderError(`${path} output is ${output.type}, expected float32`, false);
     const mask = maskFromOutput(output.data, output.dims, profile.postprocess);
+    this.buffers.give(output.data);
     request.signal?.throwIfAborted();
     return this.images.resizeMask(mask, rgb.sourceWidth, rgb.sourceHeight);
   }

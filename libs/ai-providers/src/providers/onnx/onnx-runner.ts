@@ -15,15 +15,19 @@ export interface OnnxRunOutput {
   type: string;
   dims: readonly number[];
   data?: Float32Array;
+  /** The request's input buffer, handed back for reuse (the runner no longer uses it). */
+  input?: Float32Array;
 }
 
 export interface OnnxRunRequest {
   path: string;
   inputName: string;
-  /** NCHW float32; ownership passes to the runner (a thread runner moves its buffer without copying). */
+  /** NCHW float32; ownership passes to the runner (a thread runner moves its buffer without copying) until it is handed back. */
   input: Float32Array;
   dims: readonly number[];
   outputName: string;
+  /** A buffer the output may be written into when its length fits (saves an allocation per run); ownership passes too. */
+  outputBuffer?: Float32Array;
 }
 
 /**
@@ -59,12 +63,9 @@ export class InProcessOnnxRunner implements OnnxRunner {
     try {
       const outputs = await session.run({ [request.inputName]: input }, [request.outputName]);
       const output = outputs[request.outputName]!;
-      try {
-        if (output.type !== 'float32') return { type: output.type, dims: output.dims };
-        return { type: output.type, dims: output.dims, data: output.data as Float32Array };
-      } finally {
-        output.dispose();
-      }
+      if (output.type === 'float32') return { type: output.type, dims: output.dims, data: output.data as Float32Array, input: request.input };
+      output.dispose();
+      return { type: output.type, dims: output.dims, input: request.input };
     } finally {
       input.dispose();
     }

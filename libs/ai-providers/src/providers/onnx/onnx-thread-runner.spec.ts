@@ -79,12 +79,19 @@ describe('OnnxThreadRunner', () => {
       let ticks = 0;
       const timer = setInterval(() => ticks++, 2);
       const started = performance.now();
-      const output = await runner.run({ path, inputName: 'input', input, dims: [1, 3, 512, 512], outputName: 'mask' });
+      const outputBuffer = new Float32Array(512 * 512);
+      const output = await runner.run({ path, inputName: 'input', input, dims: [1, 3, 512, 512], outputName: 'mask', outputBuffer });
       const ms = performance.now() - started;
       clearInterval(timer);
       expect(output).toMatchObject({ type: 'float32', dims: [1, 1, 512, 512] });
       expect(output.data).toHaveLength(512 * 512);
-      expect(input.byteLength).toBe(0); // moved to the thread, not copied
+      // Input and output buffer moved to the thread, not copied, and came back: the input for reuse, unchanged.
+      expect([input.byteLength, outputBuffer.byteLength]).toEqual([0, 0]);
+      expect(output.input).toHaveLength(3 * 512 * 512);
+      expect(output.input!.every((v) => v === 0.5)).toBe(true);
+      // The output is the model's, wherever it was written: the same as a run with no buffer offered.
+      const again = await runner.run({ path, inputName: 'input', input: output.input!, dims: [1, 3, 512, 512], outputName: 'mask' });
+      expect(Buffer.from(again.data!.buffer).equals(Buffer.from(output.data!.buffer))).toBe(true);
       // On the calling thread no timer could fire during the run; here they keep firing (allow for a loaded host).
       expect(ticks).toBeGreaterThan(Math.min(5, ms / 20));
     } finally {

@@ -58,7 +58,16 @@ async function handle(msg) {
     const outputs = await s.run({ [msg.inputName]: input }, [msg.outputName]);
     const out = outputs[msg.outputName];
     const result = { ok: true, type: out.type, dims: out.dims };
-    if (out.type === 'float32') result.data = out.data;
+    if (out.type === 'float32') {
+      // Into the caller's recycled buffer when it fits: the caller's heap then sees no new allocation.
+      const spare = msg.outputBuffer;
+      if (spare && spare.length === out.data.length) {
+        spare.set(out.data);
+        result.data = spare;
+      } else {
+        result.data = out.data;
+      }
+    }
     return result;
   } catch (err) {
     return { error: String(err && err.message ? err.message : err), stage: 'run' };
@@ -67,20 +76,31 @@ async function handle(msg) {
   }
 }
 
+/** Whole ArrayBuffers go back without copying (and the input for reuse); views into larger ones are copied. */
+function movable(array) {
+  return array && array.byteOffset === 0 && array.byteLength === array.buffer.byteLength && array.byteLength > 0;
+}
+
 parentPort.on('message', (msg) => {
   handle(msg).then(
     (reply) => {
       reply.id = msg.id;
-      if (reply.data && reply.data.byteOffset === 0 && reply.data.byteLength === reply.data.buffer.byteLength) {
-        parentPort.postMessage(reply, [reply.data.buffer]);
-      } else {
-        parentPort.postMessage(reply);
+      const transfer = [];
+      if (movable(reply.data)) transfer.push(reply.data.buffer);
+      if (msg.op === 'run' && movable(msg.input) && !transfer.includes(msg.input.buffer)) {
+        reply.input = msg.input;
+        transfer.push(msg.input.buffer);
       }
+      parentPort.postMessage(reply, transfer);
     },
     (err) => parentPort.postMessage({ id: msg.id, error: String(err && err.message ? err.message : err), stage: 'run' }),
   );
 });
 `;
+
+function movable(array: Float32Array): boolean {
+  return array.byteLength > 0 && array.byteOffset === 0 && array.byteLength === array.buffer.byteLength;
+}
 
 interface Reply {
   id: number;
@@ -91,6 +111,7 @@ interface Reply {
   type?: string;
   dims?: number[];
   data?: Float32Array;
+  input?: Float32Array;
 }
 
 interface Pending {
@@ -165,11 +186,11 @@ export class OnnxThreadRunner implements OnnxRunner {
   }
 
   async run(request: OnnxRunRequest): Promise<OnnxRunOutput> {
-    const { path, inputName, input, dims, outputName } = request;
+    const { path, inputName, input, dims, outputName, outputBuffer } = request;
     const index = this.leastBusy();
-    const transfer = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? [input.buffer as ArrayBuffer] : [];
-    const reply = await this.request(index, { op: 'run', path, inputName, input, dims, outputName }, transfer);
-    return { type: reply.type!, dims: reply.dims!, data: reply.data };
+    const transfer = [input, outputBuffer].filter((a) => a && movable(a)).map((a) => a!.buffer as ArrayBuffer);
+    const reply = await this.request(index, { op: 'run', path, inputName, input, dims, outputName, outputBuffer }, transfer);
+    return { type: reply.type!, dims: reply.dims!, data: reply.data, input: reply.input };
   }
 
   async release(): Promise<void> {
