@@ -90,7 +90,13 @@ describe('OnnxThreadRunner', () => {
       expect(output.input).toHaveLength(3 * 512 * 512);
       expect(output.input!.every((v) => v === 0.5)).toBe(true);
       // The output is the model's, wherever it was written: the same as a run with no buffer offered.
-      const again = await runner.run({ path, inputName: 'input', input: output.input!, dims: [1, 3, 512, 512], outputName: 'mask' });
+      const running = runner.run({ path, inputName: 'input', input: output.input!, dims: [1, 3, 512, 512], outputName: 'mask' });
+      // Meanwhile (once the run is under way) the next job asks about the model: answered at once, not after the run
+      // (the thread answers nothing while it runs).
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30, ms / 3)));
+      const first = await Promise.race([runner.load(path).then(() => 'load'), running.then(() => 'run')]);
+      expect(first).toBe('load');
+      const again = await running;
       expect(Buffer.from(again.data!.buffer).equals(Buffer.from(output.data!.buffer))).toBe(true);
       // On the calling thread no timer could fire during the run; here they keep firing (allow for a loaded host).
       expect(ticks).toBeGreaterThan(Math.min(5, ms / 20));

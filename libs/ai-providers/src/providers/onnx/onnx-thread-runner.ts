@@ -170,6 +170,7 @@ class RunThread {
  */
 export class OnnxThreadRunner implements OnnxRunner {
   private readonly threads: RunThread[];
+  private readonly models = new Map<string, Promise<OnnxModelInfo>>();
 
   constructor(
     private readonly sessionOptions: InferenceSession.SessionOptions,
@@ -180,9 +181,17 @@ export class OnnxThreadRunner implements OnnxRunner {
   }
 
   async load(path: string): Promise<OnnxModelInfo> {
-    // Every thread loads it: the first run on any of them must not pay the load.
-    const replies = await Promise.all(this.threads.map((_, i) => this.request(i, { op: 'load', path })));
-    return replies[0]!.info!;
+    // Answered here once loaded: a thread answers nothing while it runs a model (its run is synchronous), so asking it
+    // again would hold the next job's preprocessing until the current run ends. Like the threads' own session cache,
+    // a successful load is kept and a failed one is not.
+    let loading = this.models.get(path);
+    if (!loading) {
+      // Every thread loads it: the first run on any of them must not pay the load.
+      loading = Promise.all(this.threads.map((_, i) => this.request(i, { op: 'load', path }))).then((replies) => replies[0]!.info!);
+      loading.catch(() => this.models.delete(path));
+      this.models.set(path, loading);
+    }
+    return loading;
   }
 
   async run(request: OnnxRunRequest): Promise<OnnxRunOutput> {
@@ -194,6 +203,7 @@ export class OnnxThreadRunner implements OnnxRunner {
   }
 
   async release(): Promise<void> {
+    this.models.clear();
     await Promise.allSettled(this.threads.map((t) => t.request({ op: 'release' })));
     await Promise.allSettled(this.threads.map((t) => t.terminate()));
   }
@@ -209,8 +219,10 @@ export class OnnxThreadRunner implements OnnxRunner {
     try {
       reply = await this.thread(index).request(message, transfer);
     } catch (err) {
-      // The thread is gone (a crash in native code): replace it for the next request, fail this one.
+      // The thread is gone (a crash in native code): replace it for the next request (it loads models again on first
+      // use), fail this one.
       this.threads[index] = new RunThread(this.ortPath, this.sessionOptions);
+      this.models.clear();
       throw new Error((err as Error).message);
     }
     if (reply.error !== undefined) {
