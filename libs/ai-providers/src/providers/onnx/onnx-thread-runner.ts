@@ -165,11 +165,12 @@ class RunThread {
 
 /**
  * Runs models on `threads` dedicated threads (ONNX_CONCURRENT_RUNS; the provider's RunGate keeps at most that many
- * runs in flight, and each goes to the least busy thread). Each thread holds its own session per model file, so
- * memory grows with the thread count. A thread that dies (native crash) fails its pending requests and is replaced.
+ * runs in flight, and each goes to the least busy thread). A thread starts on first use (a process that never runs an
+ * ONNX model, e.g. the API, starts none) and holds its own session per model file, so memory grows with the thread
+ * count. A thread that dies (native crash) fails its pending requests and is started again on next use.
  */
 export class OnnxThreadRunner implements OnnxRunner {
-  private readonly threads: RunThread[];
+  private readonly threads: (RunThread | undefined)[];
   private readonly models = new Map<string, Promise<OnnxModelInfo>>();
 
   constructor(
@@ -177,7 +178,7 @@ export class OnnxThreadRunner implements OnnxRunner {
     threads = 1,
     private readonly ortPath = require.resolve('onnxruntime-node'),
   ) {
-    this.threads = Array.from({ length: Math.max(1, threads) }, () => new RunThread(this.ortPath, this.sessionOptions));
+    this.threads = Array.from({ length: Math.max(1, threads) }, () => undefined);
   }
 
   async load(path: string): Promise<OnnxModelInfo> {
@@ -204,13 +205,16 @@ export class OnnxThreadRunner implements OnnxRunner {
 
   async release(): Promise<void> {
     this.models.clear();
-    await Promise.allSettled(this.threads.map((t) => t.request({ op: 'release' })));
-    await Promise.allSettled(this.threads.map((t) => t.terminate()));
+    const started = this.threads.filter((t): t is RunThread => t !== undefined);
+    this.threads.fill(undefined);
+    await Promise.allSettled(started.map((t) => t.request({ op: 'release' })));
+    await Promise.allSettled(started.map((t) => t.terminate()));
   }
 
   private leastBusy(): number {
+    const busy = (i: number) => this.threads[i]?.busy ?? 0;
     let best = 0;
-    for (let i = 1; i < this.threads.length; i++) if (this.threads[i]!.busy < this.threads[best]!.busy) best = i;
+    for (let i = 1; i < this.threads.length; i++) if (busy(i) < busy(best)) best = i;
     return best;
   }
 
@@ -219,9 +223,9 @@ export class OnnxThreadRunner implements OnnxRunner {
     try {
       reply = await this.thread(index).request(message, transfer);
     } catch (err) {
-      // The thread is gone (a crash in native code): replace it for the next request (it loads models again on first
-      // use), fail this one.
-      this.threads[index] = new RunThread(this.ortPath, this.sessionOptions);
+      // The thread is gone (a crash in native code): a new one starts on next use (and loads models again), this
+      // request fails.
+      this.threads[index] = undefined;
       this.models.clear();
       throw new Error((err as Error).message);
     }
@@ -233,6 +237,6 @@ export class OnnxThreadRunner implements OnnxRunner {
   }
 
   private thread(index: number): RunThread {
-    return this.threads[index]!;
+    return (this.threads[index] ??= new RunThread(this.ortPath, this.sessionOptions));
   }
 }
