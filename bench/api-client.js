@@ -45,4 +45,39 @@ async function waitForBatch(base, user, id, timeoutMs = 30 * 60_000) {
   }
 }
 
-module.exports = { register, form, postBatch, waitForBatch };
+/**
+ * Follows a batch through its server-sent event stream (GET /batch/:id/events, what the console uses) until `end`;
+ * resolves with the last `progress` data (the batch without items). The server re-reads the batch only when one of
+ * its queue jobs finishes, so following costs the API a dozen queries, not a poll every 100 ms.
+ */
+async function followBatch(base, user, id, timeoutMs = 30 * 60_000) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`batch ${id} did not finish within ${timeoutMs} ms`)), timeoutMs);
+  try {
+    const res = await fetch(`${base}/api/background-remover/batch/${id}/events`, { headers: user.auth, signal: controller.signal });
+    if (res.status !== 200) throw new Error(`batch events: ${res.status} ${await res.text()}`);
+    const decoder = new TextDecoder();
+    let buffered = '';
+    let last;
+    for await (const chunk of res.body) {
+      buffered += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event === 'progress') last = JSON.parse(data);
+        if (event === 'end') {
+          controller.abort();
+          return last;
+        }
+      }
+    }
+    throw new Error(`batch ${id}: event stream closed before its end (last: ${JSON.stringify(last)})`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+module.exports = { register, form, postBatch, waitForBatch, followBatch };

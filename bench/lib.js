@@ -62,16 +62,18 @@ function startProcess(name, args, env, { logFile } = {}) {
 
 async function waitForHttp(url, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
   while (Date.now() < deadline) {
     try {
       const res = await fetch(url);
       if (res.ok) return;
+      last = `${res.status} ${(await res.text()).slice(0, 2000)}`;
     } catch {
       /* not up yet */
     }
     await sleep(200);
   }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
 }
 
 async function stopProcess(child, signal = 'SIGTERM') {

@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode } from '@app/common';
+import type { ImageSource } from '@app/images';
 
 /** The catalogue fields a provider needs (a subset of the ai_models row). */
 export interface CatalogModel {
@@ -19,8 +20,11 @@ export interface AlphaMask {
 }
 
 export interface BackgroundRemovalRequest {
-  /** The validated input image (JPEG/PNG/WebP bytes, EXIF orientation already applied). */
-  image: Buffer;
+  /**
+   * The input image, EXIF orientation already applied: encoded bytes (JPEG/PNG/WebP), or the pixels the worker already
+   * decoded (ImagesService.decode) — hand it to ImagesService, whose steps accept either without decoding twice.
+   */
+  image: ImageSource;
   model: CatalogModel;
   signal?: AbortSignal;
 }

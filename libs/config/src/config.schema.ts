@@ -129,6 +129,13 @@ export const configSchema = z
      * ONNX_CONCURRENT_RUNS), the next one downloads and decodes its input and the previous one encodes and stores.
      */
     WORKER_CONCURRENCY: int(2, 1),
+    /**
+     * How far V8 lets the worker's heap grow past what the last full collection kept, in percent (V8's
+     * --heap-growing-percent); 0 leaves V8's own choice. While a model runs on its thread the worker's event loop
+     * idles, and V8 then keeps the limit so tight that every image starts a full mark-compact of the ~50 MB heap
+     * (tens of ms of CPU the model lacks). 100: one such collection every several images, for ≤ 2× the heap.
+     */
+    WORKER_HEAP_GROWING_PERCENT: int(100, 0),
     RECONCILE_INTERVAL_SECONDS: int(60, 1),
     /** A QUEUED row older than this with no queue job is re-enqueued by the reconciler. */
     RECONCILE_GRACE_SECONDS: int(30, 1),

@@ -12,9 +12,11 @@ import type {
   BackgroundImage,
   ComposedImage,
   ComposeOptions,
+  DecodedImage,
   EncodeOptions,
   ImageInfo,
   ImageLimits,
+  ImageSource,
   ProviderOutputLimits,
   RawImage,
   ResizedRgb,
@@ -84,15 +86,37 @@ export class ImagesService {
     return { data, width: info.width, height: info.height };
   }
 
-  /** Decodes to 8-bit sRGB RGBA, orientation applied; optional downscale so the longer side ≤ maxSide. */
-  async toRgba(bytes: Buffer, options: { maxSide?: number } = {}): Promise<RgbaImage> {
+  /**
+   * Validates and decodes untrusted bytes once, for a pipeline of steps that each take an ImageSource: EXIF
+   * orientation applied, metadata dropped, 8-bit sRGB with alpha kept if present; optional downscale so the longer
+   * side ≤ maxSide. The same pixels as decoding normalize()'s PNG, without encoding and decoding that PNG.
+   */
+  async decode(bytes: Buffer, options: { maxSide?: number } = {}): Promise<DecodedImage> {
     const img = await this.check(bytes);
+    const { data, info } = await this.decoding(() => oriented(img, options.maxSide).raw().toBuffer({ resolveWithObject: true }));
+    if ((info.channels !== 3 && info.channels !== 4) || data.length !== info.width * info.height * info.channels) {
+      throw new Error(`Expected 8-bit RGB(A) from sharp, got ${info.width}×${info.height}×${info.channels} in ${data.length} bytes`);
+    }
+    return { data, width: info.width, height: info.height, channels: info.channels };
+  }
+
+  /** The oriented size of a source: encoded bytes are validated and fully decoded (inspect()); decoded ones are not. */
+  async sourceSize(source: ImageSource): Promise<{ width: number; height: number }> {
+    if (isDecoded(source)) return { width: source.width, height: source.height };
+    const info = await this.inspect(source);
+    return { width: info.orientedWidth, height: info.orientedHeight };
+  }
+
+  /** A source as encoded bytes for a remote provider: the bytes themselves, or a decoded image as PNG (no metadata). */
+  async encodedSource(source: ImageSource): Promise<Buffer> {
+    return isDecoded(source) ? rawInput(source).png().toBuffer() : source;
+  }
+
+  /** Decodes to 8-bit sRGB RGBA, orientation applied; optional downscale so the longer side ≤ maxSide. */
+  async toRgba(source: ImageSource, options: { maxSide?: number } = {}): Promise<RgbaImage> {
+    const pipeline = isDecoded(source) ? fitInside(rawInput(source), options.maxSide) : oriented(await this.check(source), options.maxSide);
     return this.decoding(async () => {
-      const { data, info } = await oriented(img, options.maxSide)
-        .toColourspace('srgb')
-        .ensureAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
+      const { data, info } = await pipeline.toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
       return asRgba(data, info.width, info.height, info.channels);
     });
   }
@@ -107,9 +131,12 @@ export class ImagesService {
    * Cuts the image out with a 1-channel mask (resized to the oriented image when sizes differ).
    * An alpha the image already has is multiplied by the mask, so transparent areas stay transparent.
    */
-  async applyAlphaMask(bytes: Buffer, mask: AlphaMask, options: { maxSide?: number } = {}): Promise<RgbaImage> {
+  async applyAlphaMask(source: ImageSource, mask: AlphaMask, options: { maxSide?: number } = {}): Promise<RgbaImage> {
     assertRawSize(mask.data, mask.width, mask.height, 1);
-    const image = await this.toRgba(bytes, options);
+    if (isDecoded(source) && !(options.maxSide && Math.max(source.width, source.height) > options.maxSide)) {
+      return cutOut(source, await resizeMask(mask, source.width, source.height));
+    }
+    const image = await this.toRgba(source, options);
     const alpha = await resizeMask(mask, image.width, image.height);
     const out = image.data;
     for (let i = 0, p = 3; i < alpha.length; i++, p += 4) {
@@ -119,11 +146,11 @@ export class ImagesService {
   }
 
   /** Fit-inside thumbnail (never upscaled), alpha kept, no metadata. */
-  async thumbnail(bytes: Buffer, options: ThumbnailOptions = {}): Promise<Buffer> {
+  async thumbnail(source: ImageSource, options: ThumbnailOptions = {}): Promise<Buffer> {
     const size = options.size ?? 256;
-    const img = await this.check(bytes);
+    const pipeline = isDecoded(source) ? rawInput(source) : (await this.check(source)).open().autoOrient();
     return this.decoding(() =>
-      encode(img.open().autoOrient().resize(size, size, { fit: 'inside', withoutEnlargement: true }), {
+      encode(pipeline.resize(size, size, { fit: 'inside', withoutEnlargement: true }), {
         format: options.format ?? 'webp',
         quality: 80,
       }).toBuffer(),
@@ -185,7 +212,9 @@ export class ImagesService {
     }
     const data = await encode(rawInput(cur), options).toBuffer();
     const ext = options.format;
-    return { data, contentType: CONTENT_TYPE[ext], extension: ext, width: cur.width, height: cur.height };
+    // PNG is lossless: its pixels are `cur`'s, so whoever wants them (the thumbnail) need not decode `data`.
+    const pixels = ext === 'png' ? asDecoded(cur) : undefined;
+    return { data, contentType: CONTENT_TYPE[ext], extension: ext, width: cur.width, height: cur.height, pixels };
   }
 
   /** The subject over `bgImage` fitted to its canvas, over `color` (or transparency) where the image leaves gaps. */
@@ -236,12 +265,11 @@ export class ImagesService {
    * squares), orientation applied, alpha dropped. Also returns the oriented source size, so a model's mask can be
    * scaled back to the image.
    */
-  async toRgbResized(bytes: Buffer, width: number, height: number): Promise<ResizedRgb> {
-    const img = await this.check(bytes);
+  async toRgbResized(source: ImageSource, width: number, height: number): Promise<ResizedRgb> {
+    const img = isDecoded(source) ? undefined : await this.check(source);
+    const pipeline = img ? img.open().autoOrient() : rawInput(source as DecodedImage);
     const { data, info } = await this.decoding(() =>
-      img
-        .open()
-        .autoOrient()
+      pipeline
         .resize(width, height, { fit: 'fill' })
         .removeAlpha()
         .toColourspace('srgb')
@@ -251,7 +279,9 @@ export class ImagesService {
     if (info.channels !== 3 || info.width !== width || info.height !== height) {
       throw new Error(`Expected ${width}×${height}×3 from sharp, got ${info.width}×${info.height}×${info.channels}`);
     }
-    return { data, width, height, channels: 3, sourceWidth: img.orientedWidth, sourceHeight: img.orientedHeight };
+    const sourceWidth = img ? img.orientedWidth : (source as DecodedImage).width;
+    const sourceHeight = img ? img.orientedHeight : (source as DecodedImage).height;
+    return { data, width, height, channels: 3, sourceWidth, sourceHeight };
   }
 
   /** Resizes a 1-channel mask to width×height (stays 1-channel); returns it unchanged when the size matches. */
@@ -364,6 +394,38 @@ async function asProviderOutput<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A raw layer as a DecodedImage when it is 8-bit RGB or RGBA. */
+function asDecoded(layer: Layer): DecodedImage | undefined {
+  const { data, width, height, channels } = layer;
+  return channels === 3 || channels === 4 ? { data, width, height, channels } : undefined;
+}
+
+function isDecoded(source: ImageSource): source is DecodedImage {
+  return !Buffer.isBuffer(source);
+}
+
+/**
+ * RGBA of a decoded image with `alpha` (its size) multiplied into its alpha — for RGB, `alpha` itself, as
+ * round(255 × a / 255) = a. One pass over the pixels; the source is not modified.
+ */
+function cutOut(source: DecodedImage, alpha: Buffer): RgbaImage {
+  const { data: src, width, height, channels } = source;
+  assertRawSize(src, width, height, channels);
+  const out = Buffer.allocUnsafe(width * height * 4);
+  if (channels === 3) {
+    for (let i = 0, s = 0, p = 0; i < alpha.length; i++, s += 3, p += 4) {
+      out[p] = src[s]!;
+      out[p + 1] = src[s + 1]!;
+      out[p + 2] = src[s + 2]!;
+      out[p + 3] = alpha[i]!;
+    }
+  } else {
+    src.copy(out);
+    for (let i = 0, p = 3; i < alpha.length; i++, p += 4) out[p] = Math.round((out[p]! * alpha[i]!) / 255);
+  }
+  return { data: out, width, height, channels: 4 };
+}
+
 function rawInput(img: Layer): Sharp {
   const channels = img.channels as 1 | 2 | 3 | 4;
   return sharp(img.data, { raw: { width: img.width, height: img.height, channels } });
@@ -452,6 +514,9 @@ async function overlayWatermark(img: Layer): Promise<Layer> {
 
 /** Decoded with EXIF orientation applied and, when `maxSide` is set, shrunk (never enlarged) to fit it. */
 function oriented(img: { open: () => Sharp }, maxSide?: number): Sharp {
-  const pipeline = img.open().autoOrient();
+  return fitInside(img.open().autoOrient(), maxSide);
+}
+
+function fitInside(pipeline: Sharp, maxSide?: number): Sharp {
   return maxSide ? pipeline.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }) : pipeline;
 }

@@ -30,6 +30,18 @@ export interface RgbaImage extends RawImage {
   channels: 4;
 }
 
+/**
+ * An image decoded once for a pipeline of steps (ImagesService.decode): EXIF orientation applied, metadata gone, 8-bit
+ * sRGB pixels, 3 bands or 4 with alpha — exactly the pixels normalize()'s PNG holds. The steps that take an
+ * ImageSource use them as they are instead of decoding bytes again. Treat `data` as read-only: steps copy.
+ */
+export interface DecodedImage extends RawImage {
+  channels: 3 | 4;
+}
+
+/** Encoded bytes (validated and decoded by the step) or an image decode() already decoded. */
+export type ImageSource = Buffer | DecodedImage;
+
 /** Raw RGB at a requested size, plus the oriented size of the image it came from (model input). */
 export interface ResizedRgb extends RawImage {
   channels: 3;
@@ -88,6 +100,8 @@ export interface ComposedImage {
   extension: OutputFormat;
   width: number;
   height: number;
+  /** The pixels `data` encodes when that encoding is lossless (RGB/RGBA PNG): a thumbnail needs no decode of `data`. */
+  pixels?: DecodedImage;
 }
 
 export interface ThumbnailOptions {

@@ -43,14 +43,14 @@ export class HuggingFaceBackgroundRemover implements BackgroundRemover, Availabi
     }
     request.signal?.throwIfAborted();
     // Validates the input and gives the size the mask must have, before anything is sent.
-    const info = await this.images.inspect(request.image);
-    const inputs = new Blob([new Uint8Array(request.image)]);
+    const size = await this.images.sourceSize(request.image);
+    const inputs = new Blob([new Uint8Array(await this.images.encodedSource(request.image))]);
     const segments = await this.hf.call('image-segmentation', request.signal, (client, options) =>
       client.imageSegmentation({ inputs, endpointUrl }, options),
     );
     const { segment, invert } = pickForeground(segments);
     const mask = await decodeProviderMask(this.images, this.config, decodeBase64Mask(segment.mask));
     if (invert) for (let i = 0; i < mask.data.length; i++) mask.data[i] = 255 - mask.data[i]!;
-    return this.images.resizeMask(mask, info.orientedWidth, info.orientedHeight);
+    return this.images.resizeMask(mask, size.width, size.height);
   }
 }

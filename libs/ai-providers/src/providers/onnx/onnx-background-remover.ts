@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
-import { Tensor } from 'onnxruntime-node';
-import type { InferenceSession } from 'onnxruntime-node';
 import { AppConfig } from '@app/config';
 import { ImagesService } from '@app/images';
 import {
@@ -18,24 +16,29 @@ import {
 import { ModelFileChecker } from '../../models/model-file-check';
 import { findModelByFile, pullCommand } from '../../models/model-registry';
 import { OnnxProfile, resolveOnnxProfile } from './onnx-profiles';
-import { cpuSessionLoader, OnnxSessionCache, SessionLoader } from './onnx-session-cache';
+import { InProcessOnnxRunner, OnnxModelInfo, OnnxRunner, OnnxRunOutput } from './onnx-runner';
+import { cpuSessionOptions, SessionLoader } from './onnx-session-cache';
+import { OnnxThreadRunner } from './onnx-thread-runner';
 import { RunGate } from './run-gate';
-import { maskFromOutput, toNchw } from './onnx-tensor';
+import { Float32Pool, maskFromOutput, toNchw } from './onnx-tensor';
 
-/** Overrides how sessions are created (tests count loads). */
+/** Overrides how sessions are created (tests count loads); such sessions run on the calling thread. */
 export const ONNX_SESSION_LOADER = Symbol('ONNX_SESSION_LOADER');
 
 /**
  * Self-hosted background removal with ONNX Runtime (CPU): U²-Net / IS-Net / RMBG / BiRefNet class models from
  * `${MODELS_DIR}/${providerModel}`, preprocessed per profile (onnx-profiles.ts). The model dominates the time
- * (seconds for a 1024² IS-Net on 2 cores); pre/post-processing is tens of milliseconds.
+ * (seconds for a 1024² IS-Net on 2 cores); pre/post-processing is tens of milliseconds. Models run on their own
+ * thread (OnnxThreadRunner), so the process's event loop — other jobs' image work and I/O — keeps going meanwhile.
  */
 @Injectable()
 export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityCheck, OnModuleDestroy {
   readonly providerId = 'onnx';
-  private readonly sessions: OnnxSessionCache;
+  private readonly runner: OnnxRunner;
   /** ONNX_CONCURRENT_RUNS model runs at once; pre/post-processing of other jobs overlaps them. */
   private readonly runs: RunGate;
+  /** Model inputs and outputs are reused from job to job (see Float32Pool). */
+  private readonly buffers = new Float32Pool();
   /** Registry models' files: stat per readiness call, checksum once per file version (in the background). */
   private readonly modelFiles = new ModelFileChecker();
 
@@ -44,14 +47,13 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     private readonly images: ImagesService,
     @Optional() @Inject(ONNX_SESSION_LOADER) loader?: SessionLoader,
   ) {
-    this.sessions = new OnnxSessionCache(
-      loader ?? cpuSessionLoader({ intraOpThreads: config.ONNX_INTRA_OP_THREADS, interOpThreads: config.ONNX_INTER_OP_THREADS }),
-    );
+    const threads = { intraOpThreads: config.ONNX_INTRA_OP_THREADS, interOpThreads: config.ONNX_INTER_OP_THREADS };
+    this.runner = loader ? new InProcessOnnxRunner(loader) : new OnnxThreadRunner(cpuSessionOptions(threads), config.ONNX_CONCURRENT_RUNS);
     this.runs = new RunGate(config.ONNX_CONCURRENT_RUNS);
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.sessions.releaseAll();
+    await this.runner.release();
   }
 
   async availability(model: CatalogModel): Promise<ProviderAvailability> {
@@ -93,38 +95,33 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     const profile = resolveOnnxProfile(request.model);
     const path = this.modelPath(request.model);
     if (!(await fileExists(path))) throw new ProviderError(`ONNX model file ${path} not found`, false);
-    const session = await this.sessions.get(path);
-    assertInputSize(session, profile, path);
+    const model = await this.runner.load(path);
+    assertInputSize(model, profile, path);
+    const inputName = model.inputNames[0]!;
+    const outputName = model.outputNames[profile.outputIndex];
+    if (!outputName) {
+      throw new ProviderError(`${path} has ${model.outputNames.length} output(s); profile wants #${profile.outputIndex}`, false);
+    }
 
     const rgb = await this.images.toRgbResized(request.image, profile.inputWidth, profile.inputHeight);
-    const input = new Tensor('float32', toNchw(rgb.data, rgb.width, rgb.height, profile), [
-      1,
-      3,
-      profile.inputHeight,
-      profile.inputWidth,
-    ]);
-    request.signal?.throwIfAborted();
-    const outputName = session.outputNames[profile.outputIndex];
-    if (!outputName) {
-      throw new ProviderError(`${path} has ${session.outputNames.length} output(s); profile wants #${profile.outputIndex}`, false);
-    }
-    let outputs: InferenceSession.OnnxValueMapType;
-    try {
-      outputs = await this.runs.run(async () => {
-        request.signal?.throwIfAborted(); // it may have waited for the gate: a cancelled job does not run the model
-        try {
-          return await session.run({ [session.inputNames[0]!]: input }, [outputName]);
-        } catch (err) {
-          throw new ProviderError(`ONNX inference failed for ${path}: ${(err as Error).message}`, false);
-        }
-      });
-    } finally {
-      input.dispose();
-    }
-    const output = outputs[outputName]!;
-    if (output.type !== 'float32') throw new ProviderError(`${path} output is ${output.type}, expected float32`, false);
-    const mask = maskFromOutput(output.data as Float32Array, output.dims, profile.postprocess);
-    output.dispose();
+    const input = toNchw(rgb.data, rgb.width, rgb.height, profile, this.buffers.take(3 * rgb.width * rgb.height));
+    const dims = [1, 3, profile.inputHeight, profile.inputWidth];
+    const output = await this.runs.run(async (): Promise<OnnxRunOutput> => {
+      // Checked again after the gate: a job cancelled while it waited does not run the model.
+      if (request.signal?.aborted) this.buffers.give(input);
+      request.signal?.throwIfAborted();
+      const outputBuffer = this.buffers.take(profile.inputWidth * profile.inputHeight); // the usual mask size: reused when it fits
+      try {
+        return await this.runner.run({ path, inputName, input, dims, outputName, outputBuffer });
+      } catch (err) {
+        if (err instanceof ProviderError) throw err;
+        throw new ProviderError(`ONNX inference failed for ${path}: ${(err as Error).message}`, false);
+      }
+    });
+    this.buffers.give(output.input);
+    if (output.type !== 'float32' || !output.data) throw new ProviderError(`${path} output is ${output.type}, expected float32`, false);
+    const mask = maskFromOutput(output.data, output.dims, profile.postprocess);
+    this.buffers.give(output.data);
     request.signal?.throwIfAborted();
     return this.images.resizeMask(mask, rgb.sourceWidth, rgb.sourceHeight);
   }
@@ -151,8 +148,8 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
 }
 
 /** A model with fixed input dims must match the profile, or its output would be garbage (or ORT would throw). */
-function assertInputSize(session: InferenceSession, profile: OnnxProfile, path: string): void {
-  const meta = session.inputMetadata[0];
+function assertInputSize(model: OnnxModelInfo, profile: OnnxProfile, path: string): void {
+  const meta = model.firstInput;
   if (!meta?.isTensor) return;
   const [, channels, height, width] = meta.shape;
   const mismatch = (declared: unknown, wanted: number) => typeof declared === 'number' && declared > 0 && declared !== wanted;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogModel } from '../../ai-provider.types';
 import { ONNX_PROFILES, resolveOnnxProfile } from './onnx-profiles';
-import { maskFromOutput, toNchw } from './onnx-tensor';
+import { Float32Pool, maskFromOutput, toNchw } from './onnx-tensor';
 
 const row = (providerModel: string, capabilities: Record<string, unknown> = {}): CatalogModel => ({
   modelKey: 'background-remover:x',
@@ -88,5 +88,38 @@ describe('maskFromOutput', () => {
 
   it('refuses non-finite values', () => {
     expect(() => maskFromOutput(Float32Array.from([0, NaN, 1, 1]), [2, 2], 'minmax')).toThrow(/non-finite/);
+  });
+});
+
+describe('Float32Pool', () => {
+  it('hands back what it was given, by length, and keeps only a few', () => {
+    const pool = new Float32Pool(2);
+    const [a, b, c] = [new Float32Array(8), new Float32Array(8), new Float32Array(8)];
+    pool.give(a);
+    pool.give(b);
+    pool.give(c); // beyond two per length: dropped
+    pool.give(a); // twice: kept once
+    expect([pool.take(8), pool.take(8)]).toEqual(expect.arrayContaining([a, b]));
+    const fresh = pool.take(8);
+    expect(fresh === a || fresh === b || fresh === c).toBe(false);
+    expect(pool.take(4)).toHaveLength(4);
+  });
+
+  it('drops views and detached buffers', () => {
+    const pool = new Float32Pool();
+    const backing = new Float32Array(16);
+    pool.give(backing.subarray(0, 8));
+    const detached = new Float32Array(8);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    pool.give(detached);
+    pool.give(undefined);
+    expect(pool.take(8).buffer).not.toBe(backing.buffer);
+  });
+
+  it('toNchw fills a reused buffer completely', () => {
+    const rgb = Buffer.from([0, 128, 255, 255, 0, 128]);
+    const reused = new Float32Array(6).fill(123);
+    expect(Array.from(toNchw(rgb, 2, 1, ONNX_PROFILES.isnet, reused))).toEqual(Array.from(toNchw(rgb, 2, 1, ONNX_PROFILES.isnet)));
+    expect(() => toNchw(rgb, 2, 1, ONNX_PROFILES.isnet, new Float32Array(5))).toThrow(/NCHW buffer/);
   });
 });

@@ -10,18 +10,21 @@ export interface OnnxThreading {
 }
 
 /** CPU execution, full graph optimisation (what the reference background-removal tools use), threads from config. */
+export function cpuSessionOptions(threads: OnnxThreading): InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    executionMode: threads.interOpThreads > 1 ? 'parallel' : 'sequential',
+    intraOpNumThreads: threads.intraOpThreads,
+    interOpNumThreads: threads.interOpThreads,
+    // Idle pool threads sleep instead of spinning: the worker's own image work, its queue I/O and whatever shares
+    // the host need those cores between (and during) model runs.
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
+}
+
 export function cpuSessionLoader(threads: OnnxThreading): SessionLoader {
-  return (path) =>
-    InferenceSession.create(path, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
-      executionMode: threads.interOpThreads > 1 ? 'parallel' : 'sequential',
-      intraOpNumThreads: threads.intraOpThreads,
-      interOpNumThreads: threads.interOpThreads,
-      // Idle pool threads sleep instead of spinning: the worker's own image work, its queue I/O and whatever shares
-      // the host need those cores between (and during) model runs.
-      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-    });
+  return (path) => InferenceSession.create(path, cpuSessionOptions(threads));
 }
 
 /**

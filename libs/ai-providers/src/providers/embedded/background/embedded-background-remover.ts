@@ -61,7 +61,7 @@ export class EmbeddedBackgroundRemover implements BackgroundRemover, Availabilit
   /** The mask at analysis size and which path made it (the quality evaluation reports the choice). */
   async analyse(request: BackgroundRemovalRequest): Promise<EmbeddedAnalysis> {
     request.signal?.throwIfAborted();
-    const info = await this.images.inspect(request.image);
+    const source = await this.images.sourceSize(request.image);
     const small = await this.images.toRgba(request.image, { maxSide: ANALYSIS_MAX_SIDE });
     request.signal?.throwIfAborted();
     const { width, height } = small;
@@ -77,7 +77,7 @@ export class EmbeddedBackgroundRemover implements BackgroundRemover, Availabilit
     else if (choice === 'classical') alpha = boxBlur(edgeAlpha(segmentation!, width, height), width, height, FEATHER_RADIUS);
     else alpha = new Uint8Array(width * height).fill(255);
     const mask = { data: Buffer.from(alpha.buffer, alpha.byteOffset, alpha.length), width, height };
-    return { mask, choice, person: assessment, sourceWidth: info.orientedWidth, sourceHeight: info.orientedHeight };
+    return { mask, choice, person: assessment, sourceWidth: source.width, sourceHeight: source.height };
   }
 }
 
