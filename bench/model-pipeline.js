@@ -4,9 +4,9 @@
  *
  * The model: a 1024² ONNX Conv stack the bench writes itself (`convStackModel`: Conv 3→C, L × (Conv C→C 3×3 + Relu),
  * Conv C→1), IS-Net preprocessing, on every background-removal tier. L is calibrated at start so that one run takes
- * ≈ BENCH_MODEL_TARGET_MS (1200 ms) on this machine, as a real 1024² segmentation model does here (IS-Net: 1.8–2.0 s
- * on 2 cores): two short stacks are timed, a line is fitted, L is read off it. BENCH_MODEL_LAYERS skips the
- * calibration; BENCH_MODEL_CHANNELS sets C (16).
+ * ≈ BENCH_MODEL_TARGET_MS (1200 ms) on this machine when it is otherwise idle, as a real 1024² segmentation model does
+ * here (IS-Net: 1.8–2.0 s on 2 cores): the CPU time of two short stacks is measured, a line is fitted, L is read off
+ * it (see calibrateLayers). BENCH_MODEL_LAYERS skips the calibration; BENCH_MODEL_CHANNELS sets C (16).
  *
  * Each round measures, one after the other:
  * - reference: the N inputs (decoded, resized and normalised beforehand as the provider does) through `session.run`
@@ -21,6 +21,7 @@
  */
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { execFileSync } = require('node:child_process');
+const { availableParallelism } = require('node:os');
 const { join } = require('node:path');
 const ort = require('onnxruntime-node');
 const sharp = require('sharp');
@@ -80,7 +81,7 @@ function processCpuMs(pid) {
   }
 }
 
-/** Times of `runs` runs of one session (after a warm-up run), fastest first. */
+/** Wall and CPU time (this process: ONNX Runtime's threads) of `runs` runs of one session, after a warm-up run. */
 async function timeModel(path, input, env, runs) {
   const { cpuSessionLoader } = require(`${ONNX_DIST}/onnx-session-cache`);
   const session = await cpuSessionLoader({
@@ -90,31 +91,37 @@ async function timeModel(path, input, env, runs) {
   await session.run({ input });
   const times = [];
   for (let i = 0; i < runs; i++) {
+    const cpu = process.cpuUsage();
     const t = performance.now();
     await session.run({ input });
-    times.push(performance.now() - t);
+    const { user, system } = process.cpuUsage(cpu);
+    times.push({ ms: performance.now() - t, cpuMs: (user + system) / 1000 });
   }
   await session.release();
-  return times.sort((a, b) => a - b);
+  return times;
 }
 
 /**
- * The layer count whose run takes ≈ targetMs here: time stacks of `a` and `b` layers (fastest of 3 runs each, the
- * least disturbed by whatever else runs on the host), fit ms = fixed + perLayer × L, solve for the target.
+ * The layer count whose run takes ≈ targetMs of wall time on this machine when nothing else runs: time stacks of `a`
+ * and `b` layers, fit CPU ms = fixed + perLayer × L, and solve for targetMs × the cores a run uses (ONNX Runtime keeps
+ * them all busy: 1.97 CPU-seconds per second measured here on 2 cores). CPU time, the least of 3 runs, is used because
+ * the wall time of a run depends on whatever else the host runs at that moment (3× apart on this shared machine),
+ * which would make the model's size a matter of luck.
  */
 async function calibrateLayers(path, channels, input, env, targetMs) {
   const { convStackModel } = requireTs('libs/ai-providers/src/providers/onnx/testing/tiny-onnx-model.ts');
-  const timeLayers = async (layers) => {
+  const cores = Number(env.ONNX_INTRA_OP_THREADS ?? 0) || availableParallelism();
+  const cpuOf = async (layers) => {
     writeFileSync(path, convStackModel(SIZE, channels, layers));
-    return (await timeModel(path, input, env, 3))[0];
+    return Math.min(...(await timeModel(path, input, env, 3)).map((t) => t.cpuMs));
   };
   const [a, b] = [4, 16];
-  const ta = await timeLayers(a);
-  const tb = await timeLayers(b);
-  const perLayerMs = Math.max((tb - ta) / (b - a), 1);
-  const fixedMs = Math.max(ta - a * perLayerMs, 0);
-  const layers = Math.min(Math.max(Math.round((targetMs - fixedMs) / perLayerMs), 1), 1000);
-  return { layers, perLayerMs: +perLayerMs.toFixed(1), fixedMs: +fixedMs.toFixed(1), targetMs };
+  const ca = await cpuOf(a);
+  const cb = await cpuOf(b);
+  const perLayerCpuMs = Math.max((cb - ca) / (b - a), 1);
+  const fixedCpuMs = Math.max(ca - a * perLayerCpuMs, 0);
+  const layers = Math.min(Math.max(Math.round((targetMs * cores - fixedCpuMs) / perLayerCpuMs), 1), 1000);
+  return { layers, perLayerCpuMs: +perLayerCpuMs.toFixed(1), fixedCpuMs: +fixedCpuMs.toFixed(1), cores, targetMs };
 }
 
 async function endToEndMs(base, env, images, workerEnv, apiPid) {
@@ -157,9 +164,13 @@ async function main() {
     : { ...(await calibrateLayers(modelPath, channels, inputs[0], env, Number(process.env.BENCH_MODEL_TARGET_MS ?? 1200))), calibrated: true };
   const { layers } = calibration;
   writeFileSync(modelPath, convStackModel(SIZE, channels, layers));
-  const [checkMs] = await timeModel(modelPath, inputs[0], env, 2);
+  const check = (await timeModel(modelPath, inputs[0], env, 2)).sort((x, y) => x.ms - y.ms)[0];
+  const checkMs = check.ms;
   const shape = `${SIZE}² Conv stack, ${channels} channels, ${layers} layers`;
-  console.log(`bench model: ${shape}${calibration.calibrated ? ` (calibrated: ${calibration.perLayerMs} ms/layer + ${calibration.fixedMs} ms → target ${calibration.targetMs} ms)` : ' (BENCH_MODEL_LAYERS)'}; one run now: ${Math.round(checkMs)} ms`);
+  const how = calibration.calibrated
+    ? `calibrated: ${calibration.perLayerCpuMs} CPU-ms/layer + ${calibration.fixedCpuMs} → ${calibration.targetMs} ms × ${calibration.cores} cores`
+    : 'BENCH_MODEL_LAYERS';
+  console.log(`bench model: ${shape} (${how}); one run now: ${Math.round(checkMs)} ms wall, ${Math.round(check.cpuMs)} ms CPU`);
 
   prepareDatabase(env);
   // Every background-removal tier on the generated model (IS-Net preprocessing: 1024², mean 0.5, min-max output).
