@@ -27,7 +27,7 @@ const ort = require('onnxruntime-node');
 const sharp = require('sharp');
 const { benchEnv, prepareDatabase, dropDatabase, startProcess, stopProcess, waitForHttp, report, requireTs, ROOT } = require('./lib');
 const { register, postBatch, waitForBatch, followBatch } = require('./api-client');
-const { productPhoto } = require('./images');
+const { productPhoto, texturedPhoto } = require('./images');
 
 const SIZE = 1024;
 const MODEL_FILE = 'bench-model.onnx';
@@ -155,7 +155,10 @@ async function main() {
   env.MODELS_DIR = join(env.STORAGE_ROOT, 'models');
   mkdirSync(env.MODELS_DIR, { recursive: true });
   const modelPath = join(env.MODELS_DIR, MODEL_FILE);
-  const images = await Promise.all(Array.from({ length: n }, (_, i) => productPhoto(w, h, i)));
+  // BENCH_INPUT=photo: the same photos with grain and light falloff, which cost what real photos do to decode and encode.
+  const input = process.env.BENCH_INPUT ?? 'flat';
+  const photo = input === 'photo' ? texturedPhoto : productPhoto;
+  const images = await Promise.all(Array.from({ length: n }, (_, i) => photo(w, h, i)));
   const inputs = await modelInputs(images);
 
   const { convStackModel } = requireTs('libs/ai-providers/src/providers/onnx/testing/tiny-onnx-model.ts');
@@ -216,8 +219,8 @@ async function main() {
       { run: `best of ${rounds} rounds: default worker`, ratio: +best.overlapped.toFixed(2), goal: '≤ 1.10' },
       { run: `best of ${rounds} rounds: WORKER_CONCURRENCY=1`, ratio: +best.sequential.toFixed(2) },
     );
-    console.log(`${n} × ${w}x${h} JPEG; model: ${shape}, one run ${Math.round(checkMs)} ms at start; the client follows the batch by ${FOLLOW === 'poll' ? 'polling every 100 ms' : 'its event stream'}. cpuSeconds: the model-only runs' CPU (this process) / the worker's CPU during the batch; extraCpuMsPerImage: the worker's CPU beyond the model's, per image; apiCpuSeconds: the API's CPU during the batch (upload, validation, following).`);
-    report('model-pipeline', rows, { images: n, size: `${w}x${h}`, model: { size: SIZE, channels, ...calibration, oneRunMs: Math.round(checkMs) }, follow: FOLLOW, rounds });
+    console.log(`${n} × ${w}x${h} JPEG (${input === 'photo' ? 'textured photos' : 'flat renders'}, ${Math.round(images.reduce((a, b) => a + b.length, 0) / n / 1024)} KiB each); model: ${shape}, one run ${Math.round(checkMs)} ms at start; the client follows the batch by ${FOLLOW === 'poll' ? 'polling every 100 ms' : 'its event stream'}. cpuSeconds: the model-only runs' CPU (this process) / the worker's CPU during the batch; extraCpuMsPerImage: the worker's CPU beyond the model's, per image; apiCpuSeconds: the API's CPU during the batch (upload, validation, following).`);
+    report('model-pipeline', rows, { images: n, size: `${w}x${h}`, input, model: { size: SIZE, channels, ...calibration, oneRunMs: Math.round(checkMs) }, follow: FOLLOW, rounds });
   } finally {
     await stopProcess(api);
     dropDatabase(env);
