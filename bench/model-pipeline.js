@@ -21,6 +21,7 @@
  */
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { execFileSync } = require('node:child_process');
+const { createServer } = require('node:net');
 const { availableParallelism } = require('node:os');
 const { join } = require('node:path');
 const ort = require('onnxruntime-node');
@@ -124,6 +125,18 @@ async function calibrateLayers(path, channels, input, env, targetMs) {
   return { layers, perLayerCpuMs: +perLayerCpuMs.toFixed(1), fixedCpuMs: +fixedCpuMs.toFixed(1), cores, targetMs };
 }
 
+/** A loopback port nothing listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 async function endToEndMs(base, env, images, workerEnv, apiPid) {
   const worker = startProcess('worker', ['dist/apps/worker/src/main.js'], { ...env, ...workerEnv });
   try {
@@ -151,7 +164,10 @@ async function main() {
   const n = Number(process.env.BENCH_IMAGES ?? 12);
   const channels = Number(process.env.BENCH_MODEL_CHANNELS ?? 16);
   const [w, h] = (process.env.BENCH_SIZE ?? '1152x864').split('x').map(Number);
-  const env = benchEnv('model', { PORT: '3295', AI_PROVIDER_MAP: 'huggingface=embedded', UPLOAD_MAX_FILES: String(Math.max(n, 100)) });
+  // Its own database and a free port: two runs at once (e.g. from two checkouts on one host) must not share either —
+  // one would drop the other's database and send its requests to the other's API.
+  const port = await freePort();
+  const env = benchEnv(`model_${process.pid}`, { PORT: String(port), AI_PROVIDER_MAP: 'huggingface=embedded', UPLOAD_MAX_FILES: String(Math.max(n, 100)) });
   env.MODELS_DIR = join(env.STORAGE_ROOT, 'models');
   mkdirSync(env.MODELS_DIR, { recursive: true });
   const modelPath = join(env.MODELS_DIR, MODEL_FILE);
@@ -182,7 +198,7 @@ async function main() {
     `UPDATE ai_models SET provider_model = '${MODEL_FILE}', capabilities = '{"profile":"isnet"}' WHERE app_id = 'background-remover' AND provider = 'onnx'`]);
 
   const api = startProcess('api', ['dist/apps/api/src/main.js'], env);
-  const base = 'http://127.0.0.1:3295';
+  const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${base}/api/health`, 60_000);
     // Rounds interleave reference and subject, so a change in machine load hits both; the best round is the one
