@@ -5,12 +5,11 @@ import { InferenceSession } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppConfig, parseConfig } from '@app/config';
 import { ImagesService } from '@app/images';
-import type { CatalogModel } from '../../ai-provider.types';
 import { ProviderError } from '../../ai-provider.types';
 import { CONTRACT_SCENE, runBackgroundRemoverContract } from '../../testing/background-remover.contract';
 import { maskIou, renderScene } from '../../testing/test-scenes';
 import { OnnxBackgroundRemover } from './onnx-background-remover';
-import { channelMeanModel, twoOutputModel } from './testing/tiny-onnx-model';
+import { channelMeanModel, twoOutputModel, onnxCatalogRow } from './testing/tiny-onnx-model';
 
 /**
  * Models the suite builds itself (tiny-onnx-model.ts): the channel mean of the normalised input, so after the
@@ -23,14 +22,7 @@ let remover: OnnxBackgroundRemover;
 let config: AppConfig;
 let images: ImagesService;
 
-const row = (providerModel: string, capabilities: Record<string, unknown>): CatalogModel => ({
-  modelKey: `background-remover:${providerModel}`,
-  appId: 'background-remover',
-  provider: 'onnx',
-  providerModel,
-  capabilities,
-  maxResolution: 2048,
-});
+const row = onnxCatalogRow;
 const u2netRow = row('u2net-mean.onnx', { profile: 'u2net' });
 
 beforeAll(async () => {

@@ -4,28 +4,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppConfig, parseConfig } from '@app/config';
 import { ImagesService } from '@app/images';
-import type { CatalogModel } from '../../ai-provider.types';
 import { ProviderError } from '../../ai-provider.types';
 import { CONTRACT_SCENE, runBackgroundRemoverContract } from '../../testing/background-remover.contract';
 import { maskIou, renderScene } from '../../testing/test-scenes';
 import { OnnxBackgroundRemover } from './onnx-background-remover';
 import { cpuSessionOptions } from './onnx-session-cache';
 import { OnnxThreadRunner } from './onnx-thread-runner';
-import { channelMeanModel, convStackModel } from './testing/tiny-onnx-model';
+import { channelMeanModel, convStackModel, onnxCatalogRow } from './testing/tiny-onnx-model';
 
 /** The production path: models run on their own thread (no injected session loader). */
 let modelsDir: string;
 let remover: OnnxBackgroundRemover;
 let images: ImagesService;
 
-const row = (providerModel: string, capabilities: Record<string, unknown>): CatalogModel => ({
-  modelKey: `background-remover:${providerModel}`,
-  appId: 'background-remover',
-  provider: 'onnx',
-  providerModel,
-  capabilities,
-  maxResolution: 2048,
-});
+const row = onnxCatalogRow;
 const u2netRow = row('u2net-mean.onnx', { profile: 'u2net' });
 
 beforeAll(async () => {

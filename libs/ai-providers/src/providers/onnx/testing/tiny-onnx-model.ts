@@ -1,3 +1,4 @@
+import type { CatalogModel } from '../../../ai-provider.types';
 /**
  * Hand-encoded ONNX models for tests (nothing downloaded, no protobuf library): the ONNX ModelProto wire format
  * is plain protobuf, and a one-node graph needs only varints, fixed32 floats and length-delimited fields.
@@ -171,3 +172,13 @@ export function convStackModel(size: number, channels: number, layers: number): 
   ]);
   return model(graph, 13);
 }
+
+/** A background-remover catalogue row served by the ONNX provider from `providerModel` (a file in MODELS_DIR). */
+export const onnxCatalogRow = (providerModel: string, capabilities: Record<string, unknown>): CatalogModel => ({
+  modelKey: `background-remover:${providerModel}`,
+  appId: 'background-remover',
+  provider: 'onnx',
+  providerModel,
+  capabilities,
+  maxResolution: 2048,
+});
