@@ -40,7 +40,7 @@ describe('HTTP contract', () => {
     expect(kept.headers['x-request-id']).toBe('client-abc.123');
     const replaced = await app.inject({ method: 'GET', url: '/api/nope', headers: { 'x-request-id': 'bad id\u0000<script>' } });
     const body = expectError(replaced, 404, 'ROUTE_NOT_FOUND');
-    expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it('responses carry nosniff', async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
@@ -9,6 +8,7 @@ import { AppConfig } from '@app/config';
 import { LumikuMetrics, metricsAccess } from '@app/metrics';
 import { S3PublicDelivery, S3StorageDriver, StorageService } from '@app/storage';
 import { registerQueueUi } from './admin/queue-ui';
+import { requestIdGenerator } from './common/logging/request-id';
 import { registerRequestLogging } from './common/logging/request-logging';
 import { setupSwagger } from './common/swagger';
 import { registerStreamMultipart } from './common/uploads/stream-multipart';
@@ -20,8 +20,6 @@ function base64FieldBytes(maxImageBytes: number): number {
   return Math.ceil(maxImageBytes / 3) * 4 + 1024;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.TRUST_PROXY,
@@ -29,10 +27,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     bodyLimit: 1024 * 1024,
     // Keep a well-formed client X-Request-Id for correlation, else mint one.
     requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    },
+    genReqId: requestIdGenerator(),
     forceCloseConnections: 'idle',
   });
 }

@@ -19,6 +19,13 @@ describe('LumikuMetrics', () => {
     }
   });
 
+  it('leaves out the default process metrics when nobody can scrape them', async () => {
+    const text = await new LumikuMetrics('api', { processMetrics: false }).render();
+    expect(text).toContain('lumiku_http_request_duration_seconds');
+    expect(text).not.toContain('process_cpu_seconds_total');
+    expect(text).not.toContain('nodejs_gc_duration_seconds');
+  });
+
   it('runs the scrape sources before rendering, and a failing source does not fail the scrape', async () => {
     const metrics = new LumikuMetrics('api');
     metrics.onScrape(() => Promise.reject(new Error('redis down')));

@@ -96,9 +96,16 @@ export class LumikuMetrics {
   readonly registry = new Registry();
   private readonly scrapeSources: (() => Promise<void>)[] = [];
 
-  constructor(readonly role: MetricsRole) {
+  /**
+   * `processMetrics: false` (metrics off: nobody can scrape) skips prom-client's default process metrics, whose GC
+   * observer and event-loop monitor would otherwise run for nothing on every collection.
+   */
+  constructor(
+    readonly role: MetricsRole,
+    { processMetrics = true }: { processMetrics?: boolean } = {},
+  ) {
     Object.assign(this, defineMetrics((...roles) => (roles.includes(role) ? [this.registry] : [])));
-    collectDefaultMetrics({ register: this.registry });
+    if (processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
   /** A source of gauge values read at scrape time (queue depth, readiness); it caches what is expensive itself. */

@@ -1,5 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { LumikuMetrics, MetricsRole } from './lumiku-metrics';
+import { metricsAccess } from './metrics-access';
 
 /** One LumikuMetrics per process; global, so the libs that record (credits, ai-providers) just inject it. */
 @Global()
@@ -8,7 +10,13 @@ export class MetricsModule {
   static forRoot(role: MetricsRole): DynamicModule {
     return {
       module: MetricsModule,
-      providers: [{ provide: LumikuMetrics, useFactory: () => new LumikuMetrics(role) }],
+      providers: [
+        {
+          provide: LumikuMetrics,
+          useFactory: (config: AppConfig) => new LumikuMetrics(role, { processMetrics: metricsAccess(config).mode !== 'off' }),
+          inject: [AppConfig],
+        },
+      ],
       exports: [LumikuMetrics],
     };
   }

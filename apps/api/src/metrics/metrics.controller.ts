@@ -1,11 +1,11 @@
 import { Controller, Get, Header, Headers, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { decideScrape, LumikuMetrics, metricsAccess, type MetricsAccess } from '@app/metrics';
 import { Public } from '../auth/auth.decorators';
+import { SkipAllRateLimits } from '../common/rate-limit/throttling';
 
 /**
  * GET /api/metrics: Prometheus text format for operators, not part of the SPA's API (so not in the OpenAPI
@@ -14,7 +14,7 @@ import { Public } from '../auth/auth.decorators';
  */
 @ApiExcludeController()
 @Public()
-@SkipThrottle()
+@SkipAllRateLimits()
 @Controller('metrics')
 export class MetricsController {
   private readonly access: MetricsAccess;

@@ -6,11 +6,11 @@ import {
   ThrottlerException,
   ThrottlerGetTrackerFunction,
   ThrottlerModuleOptions,
-  ThrottlerOptions,
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PerRoute } from '../route-metadata';
 import { RedisThrottlerStorage, ThrottleRecord } from './redis-throttler.storage';
+import { RouteThrottlerOptions } from './throttling';
 
 // @nestjs/throttler's metadata keys (set by @Throttle/@SkipThrottle; not exported from its index).
 const SKIP = 'THROTTLER:SKIP';
@@ -43,7 +43,7 @@ interface RouteLimit {
  */
 @Injectable()
 export class RouteThrottlerGuard implements CanActivate {
-  private readonly throttlers: ThrottlerOptions[];
+  private readonly throttlers: RouteThrottlerOptions[];
   private readonly defaultTracker: Tracker;
   private readonly defaultSkipIf: ((context: ExecutionContext) => boolean) | undefined;
   private readonly errorMessage: string | undefined;
@@ -51,7 +51,7 @@ export class RouteThrottlerGuard implements CanActivate {
   private readonly routeLimits = new PerRoute<RouteLimit[]>((handler, controller) => {
     const meta = <T>(key: string, name: string) => this.reflector.getAllAndOverride<T | undefined>(key + name, [handler, controller]);
     return this.throttlers
-      .filter((t) => !meta<boolean>(SKIP, t.name!))
+      .filter((t) => !meta<boolean>(SKIP, t.name!) && (t.appliesTo?.(handler, controller) ?? true))
       .map((t) => {
         const name = t.name!;
         const ttlMs = numeric(meta(TTL, name) ?? t.ttl, 'ttl', name);
@@ -94,9 +94,8 @@ export class RouteThrottlerGuard implements CanActivate {
 
   /** Limits from `from` on: synchronous while the leases answer, async from the first that needs Redis. */
   private check(context: ExecutionContext, limits: RouteLimit[], from: number): boolean | Promise<boolean> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    const request = context.getArgByIndex<FastifyRequest>(0);
+    const reply = context.getArgByIndex<FastifyReply>(1);
     for (let i = from; i < limits.length; i++) {
       const limit = limits[i]!;
       if (limit.skipIf?.(context)) continue;
