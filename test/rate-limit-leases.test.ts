@@ -58,7 +58,8 @@ describe('leased rate-limit counters', () => {
     const records: ThrottleRecord[] = [];
     for (let i = 0; i < n; i++) {
       const { storage } = replicas[pick(i)]!;
-      records.push(storage.admitFromLease(key, limit, 'default') ?? (await storage.increment(key, MINUTE, limit, MINUTE, 'default')));
+      const counters = storage.scope('default');
+      records.push(storage.admitFromLease(counters, key, limit) ?? (await storage.count(counters, key, MINUTE, limit, MINUTE)));
     }
     return records;
   }
@@ -101,7 +102,8 @@ describe('leased rate-limit counters', () => {
       const keys = [newKey(), newKey(), newKey()];
       for (const key of keys) {
         for (let i = 0; i < 10; i++) {
-          const record = storage.admitFromLease(key, 100, 'default') ?? (await storage.increment(key, MINUTE, 100, MINUTE, 'default'));
+          const counters = storage.scope('default');
+          const record = storage.admitFromLease(counters, key, 100) ?? (await storage.count(counters, key, MINUTE, 100, MINUTE));
           expect(record, `${key} #${i}`).toMatchObject({ isBlocked: false });
         }
       }

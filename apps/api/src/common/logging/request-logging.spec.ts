@@ -1,12 +1,16 @@
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
+import type { PinoLogger } from 'nestjs-pino';
+import { pino as pinoLogger, type Logger, type LoggerOptions } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loggerParams } from '@app/common';
 import { registerRequestLogging } from './request-logging';
 
-/** The application's logger configuration, writing into memory instead of stdout. */
-function memoryLogger(): { pino: PinoLogger; lines: () => Record<string, unknown>[] } {
+/**
+ * The application's root logger configuration, writing into memory instead of stdout. Built with pino directly:
+ * nestjs-pino's PinoLogger keeps the first root logger of the process, whatever options later instances get.
+ */
+function memoryLogger(): { pino: PinoLogger; logger: Logger; lines: () => Record<string, unknown>[] } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -14,15 +18,15 @@ function memoryLogger(): { pino: PinoLogger; lines: () => Record<string, unknown
       done();
     },
   });
-  const params = loggerParams({ level: 'info' });
-  const pino = new PinoLogger({ ...params, pinoHttp: { ...(params.pinoHttp as object), stream } });
+  const { stream: _stdout, ...options } = loggerParams({ level: 'info' }).pinoHttp as LoggerOptions & { stream: unknown };
+  const logger = pinoLogger(options, stream);
   const lines = () =>
     chunks
       .join('')
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { pino, lines };
+  return { pino: { logger } as PinoLogger, logger, lines };
 }
 
 describe('request logging from Fastify hooks', () => {
@@ -64,5 +68,39 @@ describe('request logging from Fastify hooks', () => {
     expect(completed[2]).toMatchObject({ level: 40, msg: 'request completed', res: { statusCode: 404 } });
     expect(JSON.stringify(logged)).not.toContain('secret');
     expect(JSON.stringify(logged)).not.toContain('eyJhbGciOi');
+  });
+
+  it('writes exactly what pino itself would write for the same fields (keys, order, levels, escaping)', async () => {
+    const { pino, lines } = memoryLogger();
+    const fastify = Fastify({ genReqId: (req) => String(req.headers['x-request-id']) });
+    registerRequestLogging(fastify, pino);
+    fastify.get('/api/*', async (request, reply) => {
+      if (request.url.includes('user')) (request as { user?: { id: string } }).user = { id: 'user-"7"' };
+      return reply.code(request.url.includes('fail') ? 500 : request.url.includes('bad') ? 400 : 200).send({});
+    });
+    await fastify.ready();
+    const urls = ['/api/a?q="quoted"&x=%E2%9C%93', '/api/user/ünïcode', '/api/bad\\path', '/api/fail'];
+    for (const [i, url] of urls.entries()) await fastify.inject({ method: 'GET', url, headers: { 'x-request-id': `req-${i}` } });
+    await fastify.close();
+
+    const ours = lines();
+    expect(ours).toHaveLength(urls.length);
+    for (const line of ours) {
+      // The same fields through pino's own path: a child with serializers picking the same parts.
+      const reference = memoryLogger();
+      const level = { 30: 'info', 40: 'warn', 50: 'error' }[line.level as number] as 'info' | 'warn' | 'error';
+      const { msg, level: _level, time: _time, pid: _pid, hostname: _hostname, ...fields } = line;
+      reference.logger[level](fields, msg as string);
+      const [expected] = reference.lines();
+      expect(Object.keys(line)).toEqual(Object.keys(expected!));
+      expect({ ...line, time: 0 }).toEqual({ ...expected, time: 0 });
+    }
+    expect(ours.map((l) => [l.level, l.msg])).toEqual([
+      [30, 'request completed'],
+      [30, 'request completed'],
+      [40, 'request completed'],
+      [50, 'request errored'],
+    ]);
+    expect(ours[1]).toMatchObject({ userId: 'user-"7"', req: { url: '/api/user/%C3%BCn%C3%AFcode' } });
   });
 });

@@ -62,6 +62,17 @@ interface Lease {
 const ALLOW: ThrottleRecord = { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
 
 /**
+ * The counters of one throttler on one route, by tracker (client IP, user id). The guard keeps one per route, so a
+ * request looks its counter up by the tracker alone: no key string is built per request (only for Redis, on a refill).
+ */
+export class CounterScope {
+  readonly leases = new Map<string, Lease>();
+
+  /** `redisKey` + tracker names the shared counter in Redis. */
+  constructor(readonly redisKey: string) {}
+}
+
+/**
  * Fixed-window limits shared by every API replica through Redis, without a Redis round trip per request: a process
  * leases a batch of requests from the shared counter (one script call adds the batch to the count) and admits them
  * from memory until the batch or the window runs out. The lease shrinks as the window fills and is a single request
@@ -70,7 +81,9 @@ const ALLOW: ThrottleRecord = { totalHits: 0, timeToExpire: 0, isBlocked: false,
  */
 @Injectable()
 export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
-  private readonly leases = new Map<string, Lease>();
+  private readonly scopes = new Map<string, CounterScope>();
+  /** Leases kept, over all scopes. */
+  private tracked = 0;
   protected readonly maxTracked: number = MAX_TRACKED;
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS).unref();
 
@@ -79,55 +92,52 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
     redis.client.defineCommand('throttleLease', { numberOfKeys: 2, lua: LEASE });
   }
 
-  /**
-   * The request counted from memory — one of this process's leased requests, or the block that is on — or undefined
-   * when only Redis can tell (no lease left): then call `increment`.
-   */
-  admitFromLease(key: string, limit: number, throttlerName: string): ThrottleRecord | undefined {
-    const lease = this.leases.get(this.counterName(key, throttlerName));
-    return lease && this.admit(lease, limit);
+  /** The counters of `throttlerName` whose keys start with `keyPrefix` (the guard's: one route). */
+  scope(throttlerName: string, keyPrefix = ''): CounterScope {
+    const redisKey = `${this.redis.prefix}:${throttlerName}:${keyPrefix}`;
+    let scope = this.scopes.get(redisKey);
+    if (!scope) this.scopes.set(redisKey, (scope = new CounterScope(redisKey)));
+    return scope;
   }
 
-  /** `ttl` and `blockDuration` in ms (as @nestjs/throttler passes them); the record's times are in seconds. */
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottleRecord> {
-    const name = this.counterName(key, throttlerName);
-    const lease = this.leases.get(name) ?? this.newLease(name);
+  /**
+   * The request counted from memory — one of this process's leased requests, or the block that is on — or undefined
+   * when only Redis can tell (no lease left): then call `count`.
+   */
+  admitFromLease(scope: CounterScope, tracker: string, limit: number): ThrottleRecord | undefined {
+    const lease = scope.leases.get(tracker);
+    return lease && fromLease(lease, limit);
+  }
+
+  /** Counts the request, from a lease or (when none is left) through Redis. `ttlMs`/`blockMs` in ms, the record in s. */
+  async count(scope: CounterScope, tracker: string, ttlMs: number, limit: number, blockMs: number): Promise<ThrottleRecord> {
+    const lease = scope.leases.get(tracker) ?? this.newLease(scope, tracker);
     for (;;) {
-      const admitted = this.admit(lease, limit);
+      const admitted = fromLease(lease, limit);
       if (admitted) return admitted;
-      lease.refill ??= this.refill(name, lease, ttl, limit, blockDuration || ttl).finally(() => (lease.refill = undefined));
+      lease.refill ??= this.refill(scope.redisKey + tracker, lease, ttlMs, limit, blockMs || ttlMs).finally(() => (lease.refill = undefined));
       // A record ends the request (blocked, or Redis down: allowed); null means a new lease to admit from.
       const outcome = await lease.refill;
       if (outcome) return outcome;
     }
   }
 
+  /** @nestjs/throttler's storage interface: `key` in the throttler's scope. */
+  increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottleRecord> {
+    return this.count(this.scope(throttlerName), key, ttl, limit, blockDuration);
+  }
+
   onModuleDestroy(): void {
     clearInterval(this.sweeper);
   }
 
-  private counterName(key: string, throttlerName: string): string {
-    return `${this.redis.prefix}:${throttlerName}:${key}`;
-  }
-
-  private newLease(name: string): Lease {
-    const lease: Lease = { windowEndsAt: 0, unused: 0, sharedHits: 0, blockedUntil: 0, transient: this.leases.size >= this.maxTracked };
-    if (!lease.transient) this.leases.set(name, lease);
+  private newLease(scope: CounterScope, tracker: string): Lease {
+    const lease: Lease = { windowEndsAt: 0, unused: 0, sharedHits: 0, blockedUntil: 0, transient: this.tracked >= this.maxTracked };
+    if (!lease.transient) {
+      scope.leases.set(tracker, lease);
+      this.tracked++;
+    }
     return lease;
-  }
-
-  /** From memory: the block if one is on, else one request of the current lease, else undefined (ask Redis). */
-  private admit(lease: Lease, limit: number): ThrottleRecord | undefined {
-    const now = Date.now();
-    if (lease.blockedUntil > now) return blocked(lease, now);
-    if (lease.unused < 1 || lease.windowEndsAt <= now) return undefined;
-    lease.unused--;
-    return {
-      totalHits: Math.min(limit, lease.sharedHits - lease.unused),
-      timeToExpire: Math.ceil((lease.windowEndsAt - now) / 1000),
-      isBlocked: false,
-      timeToBlockExpire: 0,
-    };
   }
 
   private async refill(name: string, lease: Lease, ttl: number, limit: number, blockMs: number): Promise<ThrottleRecord | null> {
@@ -152,10 +162,29 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
   /** Forgets counters whose window and block are over (a new request starts them again from Redis). */
   private sweep(): void {
     const now = Date.now();
-    for (const [name, lease] of this.leases) {
-      if (!lease.refill && lease.windowEndsAt <= now && lease.blockedUntil <= now) this.leases.delete(name);
+    for (const scope of this.scopes.values()) {
+      for (const [tracker, lease] of scope.leases) {
+        if (!lease.refill && lease.windowEndsAt <= now && lease.blockedUntil <= now) {
+          scope.leases.delete(tracker);
+          this.tracked--;
+        }
+      }
     }
   }
+}
+
+/** From memory: the block if one is on, else one request of the current lease, else undefined (ask Redis). */
+function fromLease(lease: Lease, limit: number): ThrottleRecord | undefined {
+  const now = Date.now();
+  if (lease.blockedUntil > now) return blocked(lease, now);
+  if (lease.unused < 1 || lease.windowEndsAt <= now) return undefined;
+  lease.unused--;
+  return {
+    totalHits: Math.min(limit, lease.sharedHits - lease.unused),
+    timeToExpire: Math.ceil((lease.windowEndsAt - now) / 1000),
+    isBlocked: false,
+    timeToBlockExpire: 0,
+  };
 }
 
 function blocked(lease: Lease, now: number): ThrottleRecord {

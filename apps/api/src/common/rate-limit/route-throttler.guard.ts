@@ -9,7 +9,7 @@ import {
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PerRoute } from '../route-metadata';
-import { RedisThrottlerStorage, ThrottleRecord } from './redis-throttler.storage';
+import { CounterScope, RedisThrottlerStorage, ThrottleRecord } from './redis-throttler.storage';
 import { RouteThrottlerOptions } from './throttling';
 
 // @nestjs/throttler's metadata keys (set by @Throttle/@SkipThrottle; not exported from its index).
@@ -29,8 +29,8 @@ interface RouteLimit {
   blockMs: number;
   tracker: Tracker;
   skipIf: ((context: ExecutionContext) => boolean) | undefined;
-  /** Counter key = prefix + tracker: the route and throttler in clear, no hashing per request. */
-  keyPrefix: string;
+  /** This route's counters of this throttler, by tracker. */
+  counters: CounterScope;
   /** Header names as @nestjs/throttler sends them (`X-RateLimit-Limit`, or `-user` etc. for named throttlers). */
   headers: { limit: string; remaining: string; reset: string; retryAfter: string };
 }
@@ -63,7 +63,7 @@ export class RouteThrottlerGuard implements CanActivate {
           blockMs: numeric(meta(BLOCK_DURATION, name) ?? t.blockDuration ?? ttlMs, 'blockDuration', name),
           tracker: (meta<ThrottlerGetTrackerFunction>(TRACKER, name) ?? t.getTracker ?? this.defaultTracker) as Tracker,
           skipIf: t.skipIf ?? this.defaultSkipIf,
-          keyPrefix: `${controller.name}-${handler.name}-${name}-`,
+          counters: this.storage.scope(name, `${controller.name}-${handler.name}-${name}-`),
           headers: {
             limit: `X-RateLimit-Limit${suffix}`,
             remaining: `X-RateLimit-Remaining${suffix}`,
@@ -99,10 +99,10 @@ export class RouteThrottlerGuard implements CanActivate {
     for (let i = from; i < limits.length; i++) {
       const limit = limits[i]!;
       if (limit.skipIf?.(context)) continue;
-      const key = limit.keyPrefix + limit.tracker(request, context);
-      const record = this.storage.admitFromLease(key, limit.limit, limit.name);
+      const tracker = limit.tracker(request, context);
+      const record = this.storage.admitFromLease(limit.counters, tracker, limit.limit);
       if (!record) {
-        return this.storage.increment(key, limit.ttlMs, limit.limit, limit.blockMs, limit.name).then((counted) => {
+        return this.storage.count(limit.counters, tracker, limit.ttlMs, limit.limit, limit.blockMs).then((counted) => {
           this.apply(reply, limit, counted);
           return this.check(context, limits, i + 1);
         });
