@@ -2,7 +2,8 @@
 /**
  * Single-image latency overhead: POST /remove with `Prefer: wait`, sequentially, of a ~1 MP photo (BENCH_SIZE);
  * overhead = client-observed latency minus the worker's processing time recorded on the job (processingMs: the
- * provider and the image pipeline around it). Target: ≤ 30 ms p50.
+ * provider and the image pipeline around it). Target: ≤ 30 ms p50. The phases below it split the latency by the job
+ * row's timestamps, to show where the overhead is.
  */
 const { benchEnv, prepareDatabase, dropDatabase, startProcess, stopProcess, waitForHttp, report, percentile } = require('./lib');
 const { register, form } = require('./api-client');
@@ -22,8 +23,10 @@ async function main() {
     const image = await productPhoto(w, h, 1);
     const totals = [];
     const overheads = [];
+    const phases = { accept: [], pickup: [], processing: [], settle: [], reply: [] };
     for (let i = 0; i < n + 3; i++) {
       const t = performance.now();
+      const sentAt = Date.now();
       const res = await fetch(`${base}/api/background-remover/remove`, {
         method: 'POST',
         headers: { ...user.auth, prefer: 'wait=30' },
@@ -31,17 +34,29 @@ async function main() {
       });
       const job = await res.json();
       const total = performance.now() - t;
+      const receivedAt = Date.now();
       if (res.status !== 200 || job.status !== 'SUCCEEDED') throw new Error(`remove: ${res.status} ${JSON.stringify(job)}`);
       const detail = await (await fetch(`${base}/api/background-remover/jobs/${job.id}`, { headers: user.auth })).json();
       if (i < 3) continue; // warm-up
-      const processing = await processingMs(env, job.id);
+      const row = await jobTimes(env, job.id);
+      const processing = row.processing_ms;
       totals.push(total);
       overheads.push(total - processing);
+      phases.accept.push(row.created_at - sentAt);
+      phases.pickup.push(row.started_at - row.created_at);
+      phases.processing.push(processing);
+      phases.settle.push(row.completed_at - row.started_at - processing);
+      phases.reply.push(receivedAt - row.completed_at);
       void detail;
     }
     report('single-latency', [
       { metric: 'end-to-end latency (ms)', p50: +percentile(totals, 50).toFixed(1), p99: +percentile(totals, 99).toFixed(1) },
       { metric: 'overhead = latency − worker processing (ms)', p50: +percentile(overheads, 50).toFixed(1), p99: +percentile(overheads, 99).toFixed(1), goal: 'p50 ≤ 30' },
+      ...Object.entries(PHASES).map(([name, what]) => ({
+        metric: `  ${name}: ${what} (ms)`,
+        p50: +percentile(phases[name], 50).toFixed(1),
+        p99: +percentile(phases[name], 99).toFixed(1),
+      })),
     ], { requests: n, size: `${w}x${h}` });
   } finally {
     await stopProcess(worker);
@@ -50,14 +65,28 @@ async function main() {
   }
 }
 
-/** The worker's own time for the job (provider + image pipeline + storage), from the job row. */
-async function processingMs(env, jobId) {
+/** Where a request's time goes, from the job row's timestamps (the same host's clock, ms resolution). */
+const PHASES = {
+  accept: 'sent → row created (upload, validation, charge)',
+  pickup: 'row created → worker starts it (enqueue, pickup)',
+  processing: "the worker's own time (provider, image pipeline, storage)",
+  settle: 'worker start and settlement around processing',
+  reply: 'row settled → client has the answer (event, waiter, response)',
+};
+
+/** The job row's timestamps (ms since epoch) and the worker's own time for the job (processing_ms). */
+async function jobTimes(env, jobId) {
   const { Client } = require('pg');
   const client = new Client({ connectionString: env.DATABASE_URL });
   await client.connect();
-  const { rows } = await client.query('SELECT processing_ms FROM background_removal_jobs WHERE id = $1', [jobId]);
+  const { rows } = await client.query(
+    `SELECT processing_ms, (extract(epoch from created_at) * 1000)::float8 AS created_at,
+            (extract(epoch from started_at) * 1000)::float8 AS started_at, (extract(epoch from completed_at) * 1000)::float8 AS completed_at
+       FROM background_removal_jobs WHERE id = $1`,
+    [jobId],
+  );
   await client.end();
-  return rows[0].processing_ms;
+  return rows[0];
 }
 
 main().catch((err) => {

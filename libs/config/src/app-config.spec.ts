@@ -31,7 +31,7 @@ describe('parseConfig', () => {
 
   it('production turns Swagger off and readiness details admin-only unless opted in', () => {
     const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), WEBHOOK_SIGNING_SECRET: 'w'.repeat(32) };
-    expect(parseConfig(prod)).toMatchObject({ SWAGGER_ENABLED: false, HEALTH_DETAILS: 'admin', DATABASE_TX_GUARD: 'warn' });
+    expect(parseConfig(prod)).toMatchObject({ SWAGGER_ENABLED: false, HEALTH_DETAILS: 'admin', DATABASE_TX_GUARD: 'off' });
     expect(parseConfig({ ...prod, SWAGGER_ENABLED: 'true', HEALTH_DETAILS: 'public' })).toMatchObject({ SWAGGER_ENABLED: true, HEALTH_DETAILS: 'public' });
     expect(parseConfig({})).toMatchObject({ SWAGGER_ENABLED: true, HEALTH_DETAILS: 'public', DATABASE_TX_GUARD: 'throw' });
   });

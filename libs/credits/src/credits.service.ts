@@ -115,7 +115,7 @@ export class CreditsService {
         RETURNING id, balance_after`;
       const row = rows[0];
       if (!row) return null;
-      this.countMovement(kind, ref, Math.abs(delta));
+      this.countMovement(db, kind, ref, Math.abs(delta));
       return { applied: true, balance: row.balance_after, transactionId: row.id };
     } catch (err) {
       // Two concurrent movements of the same reference: the loser's whole statement rolls back.
@@ -126,9 +126,9 @@ export class CreditsService {
   }
 
   /** Charges and refunds for the metrics, counted once the movement has committed (a rolled-back charge never was). */
-  private countMovement(kind: CreditTransactionKind, ref: CreditReference, amount: number): void {
+  private countMovement(db: Db, kind: CreditTransactionKind, ref: CreditReference, amount: number): void {
     const counter = kind === 'CHARGE' ? this.metrics?.creditsCharged : kind === 'REFUND' ? this.metrics?.creditsRefunded : undefined;
-    if (counter) afterCommit(() => counter.inc({ reference_type: ref.referenceType }, amount));
+    if (counter) afterCommit(db, () => counter.inc({ reference_type: ref.referenceType }, amount));
   }
 
   private findMovement(db: Db, ref: CreditReference, kind: CreditTransactionKind) {

@@ -4,7 +4,7 @@ import type { Types } from '@prisma/client/runtime/client';
 import { Client, ClientConfig } from 'pg';
 import { AppConfig } from '@app/config';
 import { Prisma, PrismaClient } from './generated/client';
-import { createGuardedPool, runInTransactionScope } from './transaction-guard';
+import { collectCommitEffects, createGuardedPool, runInTransactionScope } from './transaction-guard';
 
 const connectionLog = new Logger('Database');
 
@@ -28,6 +28,8 @@ class ResilientPgClient extends Client {
 
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  private readonly guarded: boolean;
+
   constructor(config: AppConfig) {
     // Connections are opened lazily by the pg pool, so a down database does not stop the process booting:
     // readiness reports it instead and the pool reconnects by itself.
@@ -45,12 +47,13 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
       adapter: new PrismaPg(pool, { disposeExternalPool: true }),
       transactionOptions: { maxWait: 10_000, timeout: 15_000 },
     });
+    this.guarded = config.DATABASE_TX_GUARD !== 'off';
   }
 
   /**
-   * Interactive transactions run their callback inside the guard's scope, so a query through the root client from
-   * inside the callback (a nested connection acquisition) is caught, and afterCommit() effects run only once the
-   * transaction has committed; see transaction-guard.ts.
+   * Interactive transactions run their callback inside the guard's scope (unless the guard is off), so a query through
+   * the root client from inside the callback (a nested connection acquisition) is caught; afterCommit() effects on
+   * `tx` run only once the transaction has committed. See transaction-guard.ts.
    */
   override $transaction<P extends Prisma.PrismaPromise<unknown>[]>(arg: [...P], options?: TransactionOptions): Promise<Types.Utils.UnwrapTuple<P>>;
   override $transaction<R>(fn: (tx: Prisma.TransactionClient) => Promise<R>, options?: TransactionOptions): Promise<R>;
@@ -58,7 +61,10 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     if (typeof arg === 'function') {
       const fn = arg as (tx: Prisma.TransactionClient) => Promise<unknown>;
       const onCommit: (() => void)[] = [];
-      const result = await super.$transaction((tx) => runInTransactionScope(() => fn(tx), onCommit), options);
+      const result = await super.$transaction((tx) => {
+        collectCommitEffects(tx, onCommit);
+        return this.guarded ? runInTransactionScope(() => fn(tx)) : fn(tx);
+      }, options);
       for (const effect of onCommit) effect();
       return result;
     }

@@ -9,16 +9,14 @@ import { Pool, PoolClient } from 'pg';
  *
  * The transaction's own queries run on the connection it already holds and never call `pool.connect()`, so any
  * `connect()` made from inside a transaction callback's async context is exactly that mistake.
+ *
+ * Knowing that async context takes an AsyncLocalStorage, and on Node 20 the first `run()` of one turns on promise hooks
+ * for the whole process: every promise after it costs more (a fifth of a simple route's throughput). So the guard is
+ * for development and tests (`throw`, where the suites catch the mistake), and `off` in production by default.
  */
 export type TransactionGuardMode = 'throw' | 'warn' | 'off';
 
-interface TransactionScope {
-  readonly startedAt: number;
-  /** Run once the transaction has committed (see afterCommit); dropped on rollback. */
-  readonly onCommit: (() => void)[];
-}
-
-const scope = new AsyncLocalStorage<TransactionScope>();
+const scope = new AsyncLocalStorage<true>();
 const logger = new Logger('TransactionGuard');
 
 export class NestedConnectionError extends Error {
@@ -31,26 +29,31 @@ export class NestedConnectionError extends Error {
   }
 }
 
-/**
- * Runs a transaction callback with the scope marker that the guarded pool checks. `onCommit` collects what
- * afterCommit() defers; the caller runs it once the transaction has committed.
- */
-export function runInTransactionScope<R>(fn: () => R, onCommit: (() => void)[] = []): R {
-  return scope.run({ startedAt: Date.now(), onCommit }, fn);
-}
-
-/**
- * Runs `effect` now, or, inside an interactive transaction, once it has committed (never if it rolls back): for
- * side effects that must only count what really happened, such as a metric of credits moved.
- */
-export function afterCommit(effect: () => void): void {
-  const current = scope.getStore();
-  if (current) current.onCommit.push(effect);
-  else effect();
+/** Runs a transaction callback with the scope marker that the guarded pool checks. */
+export function runInTransactionScope<R>(fn: () => R): R {
+  return scope.run(true, fn);
 }
 
 export function insideTransaction(): boolean {
   return scope.getStore() !== undefined;
+}
+
+/** What afterCommit() deferred, by the transaction client it was given (PrismaService.$transaction fills it). */
+const commitEffects = new WeakMap<object, (() => void)[]>();
+
+/** Called by PrismaService.$transaction: effects deferred on `tx` go to `effects`, which it runs after the commit. */
+export function collectCommitEffects(tx: object, effects: (() => void)[]): void {
+  commitEffects.set(tx, effects);
+}
+
+/**
+ * Runs `effect` once `db`'s transaction has committed (never if it rolls back), or now when `db` is not a transaction
+ * client: for side effects that must only count what really happened, such as a metric of credits moved.
+ */
+export function afterCommit(db: object, effect: () => void): void {
+  const pending = commitEffects.get(db);
+  if (pending) pending.push(effect);
+  else effect();
 }
 
 type ConnectCallback = (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void;
