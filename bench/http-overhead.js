@@ -20,9 +20,9 @@ function cpuMicros(pid) {
 }
 
 /** Load on one target; also the server's CPU time per request, which depends less on what else the machine runs. */
-async function measure(url, server, duration) {
+async function measure(target, server, duration) {
   const before = cpuMicros(server.pid);
-  const result = await load({ url, duration });
+  const result = await load({ ...target, duration });
   const after = cpuMicros(server.pid);
   const cpuUsPerRequest = before === null ? null : +((after - before) / result.requests.total).toFixed(1);
   return { ...summarize(result), cpuUsPerRequest };
@@ -39,34 +39,37 @@ async function main() {
     LOG_LEVEL: 'info',
     RATE_LIMIT_ENABLED: 'true',
     RATE_LIMIT_IP_PER_MINUTE: '1000000000',
+    RATE_LIMIT_USER_PER_MINUTE: '1000000000',
   });
   prepareDatabase(env);
   const raw = startProcess('raw', ['bench/raw-fastify.js'], { ...process.env, PORT: '3290' });
   const nest = startProcess('nest', ['bench/raw-nest.js'], { ...process.env, PORT: '3289' });
   const api = startProcess('api', ['dist/apps/api/src/main.js'], env, { logFile });
-  const urls = {
-    raw: 'http://127.0.0.1:3290/hello',
-    nest: 'http://127.0.0.1:3289/hello',
-    health: 'http://127.0.0.1:3291/api/health',
-    pricing: 'http://127.0.0.1:3291/api/background-remover/pricing',
+  const targets = {
+    raw: { url: 'http://127.0.0.1:3290/hello' },
+    nest: { url: 'http://127.0.0.1:3289/hello' },
+    health: { url: 'http://127.0.0.1:3291/api/health' },
+    pricing: { url: 'http://127.0.0.1:3291/api/background-remover/pricing' },
   };
-  const servers = { raw, nest, health: api, pricing: api };
+  const servers = { raw, nest, health: api, pricing: api, me: api };
   try {
-    await waitForHttp(urls.raw);
-    await waitForHttp(urls.nest);
-    await waitForHttp(urls.health);
+    await waitForHttp(targets.raw.url);
+    await waitForHttp(targets.nest.url);
+    await waitForHttp(targets.health.url);
     // The API as it is after serving real traffic: a sign-up runs a database transaction (anything that switches on
-    // process-wide costs on first use, as an AsyncLocalStorage does, is then on for the measurement).
-    await register('http://127.0.0.1:3291', env);
+    // process-wide costs on first use, as an AsyncLocalStorage does, is then on for the measurement). Its token also
+    // gives a signed-in read for context: the auth guard's token check and user lookup.
+    const user = await register('http://127.0.0.1:3291', env);
+    targets.me = { url: 'http://127.0.0.1:3291/api/auth/me', headers: user.auth };
     // Warm-up so JIT and connection pools are in steady state for every target.
-    for (const url of Object.values(urls)) await load({ url, duration: 2 });
+    for (const target of Object.values(targets)) await load({ ...target, duration: 2 });
     const rows = [];
-    const ratios = { raw: [], health: [], pricing: [] };
-    const cpuRatios = { health: [], pricing: [] };
+    const ratios = { raw: [], health: [], pricing: [], me: [] };
+    const cpuRatios = { health: [], pricing: [], me: [] };
     for (let round = 1; round <= rounds; round++) {
       // Interleaved, so a change in machine load hits reference and subject alike within a round.
       const r = {};
-      for (const [name, url] of Object.entries(urls)) r[name] = await measure(url, servers[name], duration);
+      for (const [name, target] of Object.entries(targets)) r[name] = await measure(target, servers[name], duration);
       const ratio = (name) => {
         const value = +(r[name].reqPerSec / r.nest.reqPerSec).toFixed(2);
         ratios[name]?.push(value);
@@ -87,6 +90,7 @@ async function main() {
         { target: `raw Fastify /hello (context)${tag}`, ...r.raw, ratio: ratio('raw'), cpuRatio: null, goal: '' },
         { target: `GET /api/health${tag}`, ...r.health, ratio: ratio('health'), cpuRatio: cpuRatio('health'), goal: '≥ 0.85' },
         { target: `GET /api/background-remover/pricing${tag}`, ...r.pricing, ratio: ratio('pricing'), cpuRatio: cpuRatio('pricing'), goal: '≥ 0.60' },
+        { target: `GET /api/auth/me, signed in (context)${tag}`, ...r.me, ratio: ratio('me'), cpuRatio: cpuRatio('me'), goal: '' },
       );
     }
     if (rounds > 1) {
