@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { inflateSync } from 'node:zlib';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppConfig, parseConfig } from '@app/config';
 import { ImagesService } from './images.service';
 import { noisy, pngWithDeclaredSize, rgbaWithBox, sharp, solid } from './testing/test-images';
@@ -189,6 +190,18 @@ describe('ImagesService.thumbnail', () => {
   it('validates its input like inspect', async () => {
     expect(await rejection(images.thumbnail(Buffer.from('<svg/>')))).toMatchObject({ code: 'UNSUPPORTED_IMAGE' });
   });
+
+  describe('encoder settings', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('encodes WebP thumbnails at libwebp effort 2 (4, the default, cost more than the resize), outputs at the default', async () => {
+      const webp = vi.spyOn(sharp.prototype, 'webp');
+      await images.thumbnail(await solid('png', 300, 200, true));
+      expect(webp).toHaveBeenLastCalledWith({ quality: 80, alphaQuality: 100, effort: 2 });
+      await images.composeOutput(rgbaWithBox(20, 20, { left: 2, top: 2, width: 5, height: 5 }), 20, 20, { format: 'webp' });
+      expect(webp).toHaveBeenLastCalledWith({ quality: 90, alphaQuality: 100 });
+    });
+  });
 });
 
 describe('ImagesService.composeOutput', () => {
@@ -202,6 +215,18 @@ describe('ImagesService.composeOutput', () => {
     expect(out).toMatchObject({ contentType: 'image/png', extension: 'png', width: W, height: H });
     const meta = await sharp(out.data).metadata();
     expect(meta).toMatchObject({ channels: 4, hasAlpha: true, width: W, height: H });
+  });
+
+  it('png is lossless, zlib level 2–5 (header FLEVEL 1: level 3), every row unfiltered — and so is maskOnly', async () => {
+    const soft = Buffer.alloc(W * H * 4);
+    for (let i = 0; i < soft.length; i++) soft[i] = (i * 7919) % 251; // no two neighbours alike
+    const out = await images.composeOutput(soft, W, H, { format: 'png' });
+    expect((await sharp(out.data).raw().toBuffer()).equals(soft)).toBe(true);
+    const rows = pngRows(out.data);
+    expect(rows.flevel).toBe(1);
+    expect(rows.filters).toEqual(new Array(H).fill(0));
+    const mask = pngRows((await images.composeOutput(soft, W, H, { format: 'png', maskOnly: true })).data);
+    expect(mask).toEqual({ flevel: 1, filters: new Array(H).fill(0) });
   });
 
   it('webp keeps alpha', async () => {
@@ -393,3 +418,28 @@ describe('ImagesService.decodeProviderOutput', () => {
     expect(err.message).toMatch(/AI provider returned an invalid image/);
   });
 });
+
+/** A PNG's zlib compression-level flag (FLEVEL: 0 fastest, 1 fast, 2 default, 3 maximum) and each row's filter type. */
+function pngRows(png: Buffer): { flevel: number; filters: number[] } {
+  const idat: Buffer[] = [];
+  let width = 0;
+  let height = 0;
+  let bytesPerPixel = 0;
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    const data = png.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      bytesPerPixel = { 0: 1, 2: 3, 4: 2, 6: 4 }[data[9]!]! * (data[8]! / 8);
+    }
+    if (type === 'IDAT') idat.push(data);
+    at += 12 + length;
+  }
+  const stream = Buffer.concat(idat);
+  const rows = inflateSync(stream);
+  const stride = 1 + width * bytesPerPixel;
+  expect(rows.length).toBe(stride * height);
+  return { flevel: stream[1]! >> 6, filters: Array.from({ length: height }, (_, y) => rows[y * stride]!) };
+}

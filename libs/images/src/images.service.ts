@@ -31,6 +31,18 @@ const decodeLog = new Logger('ImageDecoding');
 /** sharp's metadata().format for each sniffed format: the decoder must agree with the magic bytes. */
 const DECODER_NAME: Record<ImageFormat, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', heif: 'heif', avif: 'heif' };
 const DEFAULT_WEBP_QUALITY = 90;
+/**
+ * Output PNGs (cut-outs, masks): zlib level 3, rows unfiltered. Lossless, so the pixels are the same at any setting;
+ * only time and size change. Measured on 1152×864 cut-outs (CPU per encode, 2-core host): grainy photos 107 → 83 ms
+ * for +0.1 % size, flat renders 18 → 9 ms for +8 %. Level 2 was no faster; adaptive filtering (libpng's
+ * all-filters heuristic) made flat art 2–4× slower to encode.
+ */
+const PNG_OUTPUT = { compressionLevel: 3, adaptiveFiltering: false } as const;
+/**
+ * Thumbnails: libwebp effort (method) 2 instead of sharp's 4. For a 256-px thumbnail with a soft alpha, effort 4
+ * cost 27–36 ms of CPU per image (more than the resize), effort 2 11–12 ms, for 0–10 % more bytes.
+ */
+const THUMBNAIL_WEBP_EFFORT = 2;
 const CONTENT_TYPE = { png: 'image/png', webp: 'image/webp', jpg: 'image/jpeg' } as const;
 
 interface Checked {
@@ -150,10 +162,11 @@ export class ImagesService {
     const size = options.size ?? 256;
     const pipeline = isDecoded(source) ? rawInput(source) : (await this.check(source)).open().autoOrient();
     return this.decoding(() =>
-      encode(pipeline.resize(size, size, { fit: 'inside', withoutEnlargement: true }), {
-        format: options.format ?? 'webp',
-        quality: 80,
-      }).toBuffer(),
+      encode(
+        pipeline.resize(size, size, { fit: 'inside', withoutEnlargement: true }),
+        { format: options.format ?? 'webp', quality: 80 },
+        THUMBNAIL_WEBP_EFFORT,
+      ).toBuffer(),
     );
   }
 
@@ -197,7 +210,7 @@ export class ImagesService {
       let grey: Layer = { data: alpha, width: cur.width, height: cur.height, channels: 1 };
       if (options.watermark) grey = await overlayWatermark(grey);
       // A 1-channel raw input is written as RGB unless told otherwise (sharp trap): force b-w.
-      const data = await rawInput(grey).removeAlpha().toColourspace('b-w').png().toBuffer();
+      const data = await rawInput(grey).removeAlpha().toColourspace('b-w').png(PNG_OUTPUT).toBuffer();
       return { data, contentType: 'image/png', extension: 'png', width: cur.width, height: cur.height };
     }
 
@@ -457,14 +470,15 @@ function asRgba(data: Buffer, width: number, height: number, channels: number): 
   return { data, width, height, channels: 4 };
 }
 
-function encode(pipeline: Sharp, options: EncodeOptions): Sharp {
+/** `webpEffort`: libwebp's method (0–6), sharp's default (4) when not given. */
+function encode(pipeline: Sharp, options: EncodeOptions, webpEffort?: number): Sharp {
   if (options.format === 'jpg') {
     return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: options.quality ?? DEFAULT_WEBP_QUALITY });
   }
   if (options.format === 'webp') {
-    return pipeline.webp({ quality: options.quality ?? DEFAULT_WEBP_QUALITY, alphaQuality: 100 });
+    return pipeline.webp({ quality: options.quality ?? DEFAULT_WEBP_QUALITY, alphaQuality: 100, ...(webpEffort === undefined ? {} : { effort: webpEffort }) });
   }
-  return pipeline.png({ compressionLevel: 6 });
+  return pipeline.png(PNG_OUTPUT);
 }
 
 /** Resizes a 1-channel mask to width×height; stays 1-channel (extractChannel guards the 3-channel trap). */

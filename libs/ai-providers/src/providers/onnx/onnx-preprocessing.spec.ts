@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogModel } from '../../ai-provider.types';
 import { ONNX_PROFILES, resolveOnnxProfile } from './onnx-profiles';
-import { Float32Pool, maskFromOutput, toNchw } from './onnx-tensor';
+import { Float32Pool, maskFromOutput, roundByte, toNchw } from './onnx-tensor';
 
 const row = (providerModel: string, capabilities: Record<string, unknown> = {}): CatalogModel => ({
   modelKey: 'background-remover:x',
@@ -61,6 +61,34 @@ describe('toNchw', () => {
     const bgr = toNchw(rgb, 2, 1, { ...profile, channelOrder: 'bgr' });
     expect([...bgr].map((v) => +v.toFixed(3))).toEqual([-0.3, -0.1, -0.5, 0.5, 0.5, -0.5]);
   });
+
+  it.each(['isnet', 'u2net'])('gives exactly the per-pixel formula (x·1/(255·std) − mean/std, as float32) for every byte value (%s, rgb and bgr)', (name) => {
+    const rgb = Buffer.from(Array.from({ length: 256 * 3 }, (_, i) => (i * 67) % 256)); // every value in every channel
+    for (const channelOrder of ['rgb', 'bgr'] as const) {
+      const profile = { ...ONNX_PROFILES[name]!, channelOrder };
+      const order = channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+      const expected = new Float32Array(3 * 256);
+      for (let c = 0; c < 3; c++) {
+        for (let i = 0; i < 256; i++) expected[c * 256 + i] = rgb[i * 3 + order[c]!]! * (1 / (255 * profile.std[c]!)) - profile.mean[c]! / profile.std[c]!;
+      }
+      expect(toNchw(rgb, 16, 16, profile)).toEqual(expected);
+    }
+  });
+});
+
+describe('roundByte', () => {
+  it('is Math.round on 0..255.x, ties up, including the doubles where floor(x + 0.5) is not', () => {
+    const tricky = [0, 0.49999999999999994, 0.5, 1.5, 2.5, 127.49999999999999, 127.5, 254.49999999999997, 254.5, 255];
+    for (const x of tricky) expect(roundByte(x)).toBe(Math.round(x));
+    let seed = 7;
+    const differing: number[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      const x = (seed / 2 ** 32) * 255;
+      if (roundByte(x) !== Math.round(x)) differing.push(x);
+    }
+    expect(differing).toEqual([]);
+  });
 });
 
 describe('maskFromOutput', () => {
@@ -84,6 +112,15 @@ describe('maskFromOutput', () => {
     ['a vector', [4], 4],
   ])('refuses %s', (_name, dims, length) => {
     expect(() => maskFromOutput(new Float32Array(length), dims, 'minmax')).toThrow(/shape/);
+  });
+
+  it('rounds each value as Math.round would (both post-processings)', () => {
+    const data = Float32Array.from({ length: 4096 }, (_, i) => Math.sin(i * 0.37) * 7 + ((i * 13) % 17) / 3);
+    const minmax = maskFromOutput(data, [64, 64], 'minmax').data;
+    const [min, max] = [Math.min(...data), Math.max(...data)];
+    expect([...minmax]).toEqual([...data].map((v) => Math.round((255 * (v - min)) / (max - min))));
+    const sigmoid = maskFromOutput(data, [64, 64], 'sigmoid').data;
+    expect([...sigmoid]).toEqual([...data].map((v) => Math.round(255 / (1 + Math.exp(-v)))));
   });
 
   it('refuses non-finite values', () => {

@@ -10,14 +10,29 @@ export function toNchw(rgb: Buffer, width: number, height: number, profile: Onnx
   const plane = width * height;
   if (out.length !== 3 * plane) throw new Error(`NCHW buffer has ${out.length} elements; ${width}×${height}×3 needs ${3 * plane}`);
   const order = profile.channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  // 256 values per channel, computed as the per-pixel formula would (the same float32 results), looked up per pixel.
+  const lut = new Float32Array(3 * 256);
   for (let c = 0; c < 3; c++) {
-    const src = order[c]!;
     const scale = 1 / (255 * profile.std[c]!);
     const offset = profile.mean[c]! / profile.std[c]!;
+    for (let v = 0; v < 256; v++) lut[c * 256 + v] = v * scale - offset;
+  }
+  for (let c = 0; c < 3; c++) {
+    const src = order[c]!;
+    const table = lut.subarray(c * 256, c * 256 + 256);
     const base = c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = rgb[i * 3 + src]! * scale - offset;
+    for (let i = 0, p = src; i < plane; i++, p += 3) out[base + i] = table[rgb[p]!]!;
   }
   return out;
+}
+
+/**
+ * Math.round(x) for 0 ≤ x < 256, 2–3× faster in V8 (whose Math.round on doubles is not one instruction): for x ≥ 0.5,
+ * x + 0.5 is exact or, crossing a power of two, cannot round up to the next integer, so floor(x + 0.5) is
+ * Math.round(x); below 0.5 the sum can round up to 1 (x = 0.49999999999999994), and the answer is 0 anyway.
+ */
+export function roundByte(x: number): number {
+  return x < 0.5 ? 0 : Math.floor(x + 0.5);
 }
 
 /**
@@ -36,9 +51,9 @@ export function maskFromOutput(
   if (dims.length < 2 || !height || !width || leading !== 1 || data.length !== width * height) {
     throw new ProviderError(`ONNX model output has shape [${dims.join(', ')}]; expected one H×W mask`, false);
   }
-  const mask = Buffer.alloc(width * height);
+  const mask = Buffer.allocUnsafe(width * height); // every byte is written below
   if (postprocess === 'sigmoid') {
-    for (let i = 0; i < data.length; i++) mask[i] = Math.round(255 / (1 + Math.exp(-data[i]!)));
+    for (let i = 0; i < data.length; i++) mask[i] = roundByte(255 / (1 + Math.exp(-data[i]!)));
     return { data: mask, width, height };
   }
   let min = Infinity;
@@ -51,7 +66,7 @@ export function maskFromOutput(
   }
   const range = max - min;
   if (range < 1e-6) return { data: mask.fill(255), width, height };
-  for (let i = 0; i < data.length; i++) mask[i] = Math.round((255 * (data[i]! - min)) / range);
+  for (let i = 0; i < data.length; i++) mask[i] = roundByte((255 * (data[i]! - min)) / range);
   return { data: mask, width, height };
 }
 
