@@ -25,8 +25,10 @@ export class PricingSubscriptionController {
   @ApiOkResponse({ type: PricingDto })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a copy you have: 304 when it is still current' })
   @ApiResponse({ status: 304, description: 'Not modified: your copy (If-None-Match) is current' })
-  async getPricing(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    sendSnapshot(request, reply, await this.pricing.pricingSnapshot(), PUBLIC_CATALOGUE_CACHE);
+  getPricing(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void | Promise<void> {
+    const snapshot = this.pricing.pricingSnapshot();
+    if (snapshot instanceof Promise) return snapshot.then((s) => sendSnapshot(request, reply, s, PUBLIC_CATALOGUE_CACHE));
+    sendSnapshot(request, reply, snapshot, PUBLIC_CATALOGUE_CACHE);
   }
 
   @ApiErrorCodes(...VALIDATION_ERRORS, 'CATALOG_EMPTY')

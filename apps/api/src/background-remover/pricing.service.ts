@@ -17,9 +17,10 @@ export class PricingService {
   /** The catalogue as served: serialised again only when the catalogue cache refreshes (every few seconds). */
   private readonly snapshots = new SnapshotCache<AiModel[]>(toPricing);
 
-  /** GET /pricing's body (a PricingDto) and its ETag. */
-  async pricingSnapshot(): Promise<JsonSnapshot> {
-    return this.snapshots.of(await this.catalog.listTiers());
+  /** GET /pricing's body (a PricingDto) and its ETag; synchronous while the catalogue cache is fresh. */
+  pricingSnapshot(): JsonSnapshot | Promise<JsonSnapshot> {
+    const fresh = this.catalog.freshTiers();
+    return fresh ? this.snapshots.of(fresh) : this.catalog.listTiers().then((models) => this.snapshots.of(models));
   }
 
   /** The same maths and payment rule `POST /remove` and `/batch` charge with (libs/background-remover: unitPriceFor, quotePrice, paymentSources). */

@@ -18,9 +18,12 @@ export class RemovalCatalogService {
   constructor(private readonly prisma: PrismaService) {}
 
   async listTiers(): Promise<AiModel[]> {
-    if (this.cache && this.cache.until > Date.now()) return this.cache.models;
-    this.loading ??= this.loadTiers().finally(() => (this.loading = null));
-    return this.loading;
+    return this.freshTiers() ?? (this.loading ??= this.loadTiers().finally(() => (this.loading = null)));
+  }
+
+  /** The cached tiers while they are fresh, without a promise (hot public reads answer synchronously), else undefined. */
+  freshTiers(): AiModel[] | undefined {
+    return this.cache && this.cache.until > Date.now() ? this.cache.models : undefined;
   }
 
   private async loadTiers(): Promise<AiModel[]> {
