@@ -8,8 +8,11 @@ const AUTH_LIMITED = 'throttle:authLimited';
 /** Marks password endpoints for the stricter per-IP "auth" limit (brute-force protection). */
 export const AuthRateLimited = () => SetMetadata(AUTH_LIMITED, true);
 
+/** Every throttler's name: a new throttler must be listed here, so that SkipAllRateLimits skips it too. */
+const THROTTLER_NAMES = ['default', 'user', 'auth'] as const;
+
 /** Probes (health, metrics): no limit of any kind, per IP or per user; `@SkipThrottle()` alone skips only "default". */
-export const SkipAllRateLimits = () => SkipThrottle({ default: true, user: true, auth: true });
+export const SkipAllRateLimits = () => SkipThrottle(Object.fromEntries(THROTTLER_NAMES.map((name) => [name, true])));
 
 /** The request's user, set by the auth guard (which runs first); the HTTP request is the context's first argument. */
 const userOf = (ctx: ExecutionContext) => ctx.getArgByIndex<{ user?: { id: string } }>(0).user;
@@ -29,7 +32,7 @@ export interface RouteThrottlerOptions extends ThrottlerOptions {
  */
 export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
   if (!config.RATE_LIMIT_ENABLED) return { throttlers: [] };
-  const throttlers: RouteThrottlerOptions[] = [
+  const throttlers: (RouteThrottlerOptions & { name: (typeof THROTTLER_NAMES)[number] })[] = [
     { name: 'default', ttl: MINUTE, limit: config.RATE_LIMIT_IP_PER_MINUTE },
     {
       name: 'user',
