@@ -329,7 +329,7 @@ describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
     // The quota itself under concurrency: 150 concurrent takes of 1 from a quota of 100 → exactly 100 succeed.
     const sub = await prisma.backgroundRemoverSubscription.findUniqueOrThrow({ where: { userId: user.id } });
     const quota = app.get(SubscriptionQuotaService);
-    const taken = await Promise.all(Array.from({ length: 150 }, () => quota.consume(sub.id, 100, 1)));
+    const taken = await Promise.all(Array.from({ length: 150 }, () => quota.consume(sub.id, 1)));
     expect(taken.filter(Boolean)).toHaveLength(99);
     expect(await quota.usedToday(sub.id)).toBe(100);
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackgroundRemoverCoreModule, RemovalJobReconcileSource, RemovalSettlementService } from '@app/background-remover';
 import { CreditsService } from '@app/credits';
@@ -27,20 +28,21 @@ describe('removal job store', () => {
   const reload = (id: string) => prisma.backgroundRemovalJob.findUniqueOrThrow({ where: { id } });
   const output = { outputKey: 'k/output.png', outputUrl: '/storage/k/output.png', thumbnailUrl: '/storage/k/thumb.webp', outputFormat: 'png', outputWidth: 64, outputHeight: 48, provider: 'embedded', processingMs: 5 };
 
-  it('markProcessing starts an open job (counting the attempt) and refuses a settled one', async () => {
+  it('claim starts an open job (counting the attempt) and returns it; a settled or unknown one is not claimed', async () => {
     const { row } = await paidRemovalJob(prisma, credits);
-    expect(await store.markProcessing(row)).toBe(true);
-    expect(await store.markProcessing(row)).toBe(true); // a retry of a PROCESSING job is still open
+    expect(await store.claim(row.id)).toMatchObject({ id: row.id, status: 'PROCESSING', attempts: 1, creditCharged: row.creditCharged });
+    expect(await store.claim(row.id)).toMatchObject({ status: 'PROCESSING', attempts: 2 }); // a retry of a PROCESSING job is still open
     expect(await reload(row.id)).toMatchObject({ status: 'PROCESSING', attempts: 2 });
 
     expect(await store.succeed(row, output)).toBe(true);
-    expect(await store.markProcessing(row)).toBe(false);
+    expect(await store.claim(row.id)).toBeNull();
     expect(await reload(row.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+    expect(await store.claim(randomUUID())).toBeNull();
   });
 
   it('succeed settles once with the output and keeps the charge; a late failure changes nothing', async () => {
     const { row, userId } = await paidRemovalJob(prisma, credits);
-    await store.markProcessing(row);
+    await store.claim(row.id);
 
     expect(await store.succeed(row, output)).toBe(true);
     expect(await store.succeed(row, { ...output, outputKey: 'other' })).toBe(false);
@@ -53,7 +55,7 @@ describe('removal job store', () => {
 
   it('fail refunds exactly once, also when two settlements race', async () => {
     const { row, userId } = await paidRemovalJob(prisma, credits);
-    await store.markProcessing(row);
+    await store.claim(row.id);
 
     const settled = await Promise.all([
       store.fail(row, 'PROVIDER_ERROR', 'first'),
@@ -78,7 +80,7 @@ describe('removal job store', () => {
     expect(await store.fail(row, 'QUEUE_UNAVAILABLE', 'The job queue was unavailable')).toBe(true);
     const balance = await credits.getBalance(userId);
 
-    expect(await store.markProcessing(row)).toBe(false);
+    expect(await store.claim(row.id)).toBeNull();
     expect(await store.succeed(row, output)).toBe(false);
 
     expect(await reload(row.id)).toMatchObject({ status: 'FAILED', attempts: 0, outputKey: null, outputUrl: null });

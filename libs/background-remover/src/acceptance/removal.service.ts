@@ -3,9 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, resolvePublicTarget } from '@app/common';
 import { AppConfig } from '@app/config';
 import { CreditReference, CreditsService } from '@app/credits';
-import { ImageInfo, ImagesService } from '@app/images';
+import { assertSupportedFormat, ImageFormat, ImageInfo, ImagesService } from '@app/images';
 import { BATCH_UPLOAD_ORDER, JobName, JobProducer, StoredRemovalOptions } from '@app/jobs';
-import { BackgroundRemovalBatch, BackgroundRemovalJob, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
+import { BackgroundRemovalBatch, BackgroundRemovalJob, BackgroundRemoverSubscription, PaymentMethod, Prisma, PrismaService, QualityTier } from '@app/prisma';
 import { StorageService, storageLayout } from '@app/storage';
 import { RemovalCatalogService } from '../catalog/removal-catalog.service';
 import { RemovalRefundService } from '../jobs/removal-refund.service';
@@ -70,26 +70,24 @@ export class RemovalService {
    */
   async createSingle(req: RemovalRequest & { webhook?: JobWebhook }, file: UploadedImage, background?: UploadedImage): Promise<{ job: BackgroundRemovalJob; payment: Payment }> {
     if (req.webhook) await this.checkWebhookUrl(req.webhook.url);
-    const info = await this.images.inspect(file.data);
-    const bgInfo = background ? await this.inspectBackground(background.data) : undefined;
     const model = await this.catalog.modelForTier(req.tier);
-    await this.takeTestAllowance(req, 1);
     const jobId = randomUUID();
-    const outputSize = resolveOutputSize(req.size, info.width, info.height);
-    const inputKey = storageLayout.removal.input(req.userId, jobId, EXTENSION[info.format]);
-    const bgImageKey = bgInfo ? storageLayout.removal.background(req.userId, jobId, EXTENSION[bgInfo.format]) : null;
-    await this.storage.put('private', inputKey, file.data, { contentType: `image/${info.format}` });
-    if (background && bgImageKey) {
-      await this.storage.put('private', bgImageKey, background.data, { contentType: `image/${bgInfo!.format}` }).catch(async (err: unknown) => {
-        await this.storage.delete('private', inputKey).catch(() => undefined);
-        throw err;
-      });
-    }
-
+    const written: string[] = [];
     let created: { job: BackgroundRemovalJob; payment: Payment };
     try {
+      // Checking the images, writing them and reading the subscription overlap (libvips decodes on its threads while
+      // libuv writes and the database answers); whatever was written is removed if the job is not created.
+      const [input, bg, sub] = await settleAll([
+        this.storeImage(file.data, (format) => storageLayout.removal.input(req.userId, jobId, EXTENSION[format]), written),
+        background
+          ? this.storeImage(background.data, (format) => storageLayout.removal.background(req.userId, jobId, EXTENSION[format]), written).catch(asBackgroundError)
+          : undefined,
+        this.activeSubscription(req),
+      ]);
+      await this.takeTestAllowance(req, 1);
+      const outputSize = resolveOutputSize(req.size, input.info.width, input.info.height);
       created = await this.prisma.$transaction(async (tx) => {
-        const payment = await this.pay(tx, req, [unitPriceFor(model, outputSize)], removalCreditReference.job(jobId, `Background removal (${req.tier}, ${outputSize})`));
+        const payment = await this.pay(tx, req, sub, [unitPriceFor(model, outputSize)], removalCreditReference.job(jobId, `Background removal (${req.tier}, ${outputSize})`));
         const job = await tx.backgroundRemovalJob.create({
           data: {
             id: jobId,
@@ -99,13 +97,13 @@ export class RemovalService {
             paidWith: payment.paidWith,
             creditCharged: payment.total,
             options: storedOptions(req, outputSize),
-            inputKey,
-            bgImageKey,
+            inputKey: input.key,
+            bgImageKey: bg?.key ?? null,
             originalFilename: safeFilename(file.filename),
-            inputMime: `image/${info.format}`,
+            inputMime: `image/${input.info.format}`,
             inputBytes: file.size,
-            width: info.width,
-            height: info.height,
+            width: input.info.width,
+            height: input.info.height,
             outputFormat: req.options.maskOnly ? 'png' : req.options.format,
             testMode: req.testMode,
             webhookUrl: req.webhook?.url ?? null,
@@ -116,12 +114,23 @@ export class RemovalService {
         return { job, payment };
       });
     } catch (err) {
-      await this.storage.delete('private', inputKey).catch(() => undefined);
-      if (bgImageKey) await this.storage.delete('private', bgImageKey).catch(() => undefined);
+      await Promise.all(written.map((key) => this.storage.delete('private', key).catch(() => undefined)));
       throw err;
     }
     await this.enqueueOrRefund([created.job]);
     return created;
+  }
+
+  /**
+   * Checks untrusted bytes (inspect(): format, limits, a full decode) while writing them to private storage under
+   * `keyFor(format)`. The key goes into `written` before the write starts, so the caller can remove it whatever fails.
+   */
+  private async storeImage(bytes: Buffer, keyFor: (format: ImageFormat) => string, written: string[]): Promise<{ info: ImageInfo; key: string }> {
+    const format = assertSupportedFormat(bytes);
+    const key = keyFor(format);
+    written.push(key);
+    const [info] = await settleAll([this.images.inspect(bytes), this.storage.put('private', key, bytes, { contentType: `image/${format}` })]);
+    return { info, key };
   }
 
   /**
@@ -164,8 +173,9 @@ export class RemovalService {
       const unitPrices = sizes.map((size) => unitPriceFor(model, size));
       const quote = quoteItems(unitPrices);
 
+      const sub = await this.activeSubscription(req);
       const created = await this.prisma.$transaction(async (tx) => {
-        const payment = await this.pay(tx, req, unitPrices, removalCreditReference.batch(batchId, `Background removal batch of ${uploads.length} (${req.tier}, ${req.size})`));
+        const payment = await this.pay(tx, req, sub, unitPrices, removalCreditReference.batch(batchId, `Background removal batch of ${uploads.length} (${req.tier}, ${req.size})`));
         const batch = await tx.backgroundRemovalBatch.create({
           data: {
             id: batchId,
@@ -219,12 +229,12 @@ export class RemovalService {
 
   /** The background image gets the input's checks (content sniffed, size and pixel limits); errors name `bgImage`. */
   private async inspectBackground(bytes: Buffer): Promise<ImageInfo> {
-    try {
-      return await this.images.inspect(bytes);
-    } catch (err) {
-      if (err instanceof DomainError) throw new DomainError(err.code, `bgImage: ${err.message}`, { ...err.details, field: 'bgImage' });
-      throw err;
-    }
+    return this.images.inspect(bytes).catch(asBackgroundError);
+  }
+
+  /** The subscription that may pay (read before the payment's transaction: the quota statement re-checks it). */
+  private async activeSubscription(req: RemovalRequest): Promise<BackgroundRemoverSubscription | null> {
+    return req.testMode ? null : this.subscriptions.active(req.userId);
   }
 
   /** The outbound URL policy, applied when the URL is accepted (and again at each delivery). */
@@ -238,12 +248,10 @@ export class RemovalService {
   }
 
   /** Subscription quota first (if it covers the tier and has room for all), else credits; test mode is free. */
-  private async pay(tx: Prisma.TransactionClient, req: RemovalRequest, unitPrices: number[], reference: CreditReference): Promise<Payment> {
-    const count = unitPrices.length;
-    const sub = req.testMode ? null : await this.subscriptions.active(req.userId, tx);
+  private async pay(tx: Prisma.TransactionClient, req: RemovalRequest, sub: BackgroundRemoverSubscription | null, unitPrices: number[], reference: CreditReference): Promise<Payment> {
     for (const source of paymentSources(req, sub)) {
       if (source === 'TEST') return { paidWith: 'TEST', total: 0, balance: null };
-      if (source === 'SUBSCRIPTION_QUOTA' && (await this.quota.consume(sub!.id, sub!.dailyQuota, count, tx))) {
+      if (source === 'SUBSCRIPTION_QUOTA' && sub && (await this.quota.consume(sub.id, unitPrices.length, tx))) {
         return { paidWith: 'SUBSCRIPTION', total: 0, balance: null };
       }
     }
@@ -290,6 +298,22 @@ export class RemovalService {
   private expiry(): Date {
     return new Date(Date.now() + this.config.RETENTION_DAYS * 24 * 3600_000);
   }
+}
+
+/** A background image's validation error, named after its field. */
+function asBackgroundError(err: unknown): never {
+  if (err instanceof DomainError) throw new DomainError(err.code, `bgImage: ${err.message}`, { ...err.details, field: 'bgImage' });
+  throw err;
+}
+
+/**
+ * Promise.all that waits for every step to end before it rethrows the first failure (in the steps' order), so the
+ * caller's cleanup never races a write still in flight.
+ */
+async function settleAll<T extends readonly unknown[] | []>(steps: T): Promise<{ -readonly [P in keyof T]: Awaited<T[P]> }> {
+  const results = await Promise.allSettled(steps);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as { -readonly [P in keyof T]: Awaited<T[P]> };
 }
 
 function storedOptions(req: RemovalRequest, outputSize: ResolvedOutputSize | undefined): Prisma.InputJsonValue {

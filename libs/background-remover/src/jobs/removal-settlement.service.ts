@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { classifyJobFailure, JobName, JobProducer, OPEN_JOB_STATUSES } from '@app/jobs';
+import type { Db } from '@app/credits';
 import { BackgroundRemovalBatch, BackgroundRemovalJob, PrismaService } from '@app/prisma';
 import { RemovalRefundService } from './removal-refund.service';
 import { JobWebhookEvent, jobWebhookJobId } from '../webhooks/job-webhook-events';
@@ -34,29 +35,35 @@ export class RemovalSettlementService {
   ) {}
 
   /**
-   * Marks an attempt as started; false (nothing changed) once the row is settled. Only an open row may start: a job
-   * failed and refunded meanwhile (e.g. an enqueue that timed out but did reach Redis) must not run and deliver an
-   * output the user got their money back for.
+   * Starts an attempt: the open row moved to PROCESSING with the attempt counted, read back by the same statement;
+   * null (nothing changed) once the row is settled or gone. Only an open row may start: a job failed and refunded
+   * meanwhile (e.g. an enqueue that timed out but did reach Redis) must not run and deliver an output the user got
+   * their money back for. `startedAt` is when the latest attempt started (as for avatar generations).
    */
-  async markProcessing(row: BackgroundRemovalJob): Promise<boolean> {
-    const { count } = await this.prisma.backgroundRemovalJob.updateMany({
-      where: { id: row.id, status: OPEN },
-      data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date() },
+  async claim(jobId: string): Promise<BackgroundRemovalJob | null> {
+    const [row] = await this.prisma.backgroundRemovalJob.updateManyAndReturn({
+      where: { id: jobId, status: OPEN },
+      data: { status: 'PROCESSING', attempts: { increment: 1 }, startedAt: new Date() },
     });
-    return count === 1;
+    return row ?? null;
   }
 
   async succeed(row: BackgroundRemovalJob, output: RemovalOutput): Promise<boolean> {
-    const settled = await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.backgroundRemovalJob.updateMany({
+    const settle = (db: Db) =>
+      db.backgroundRemovalJob.updateMany({
         where: { id: row.id, status: OPEN },
         data: { status: 'SUCCEEDED', ...output, errorCode: null, errorMessage: null, completedAt: new Date() },
       });
-      if (count !== 1) return { ok: false as const };
-      // The incremented counters come back with the update: no second read to see whether the batch is done.
-      const batch = row.batchId ? await tx.backgroundRemovalBatch.update({ where: { id: row.batchId }, data: { succeededItems: { increment: 1 } } }) : null;
-      return { ok: true as const, batch };
-    });
+    // A single job settles in one statement; a batch item also counts in its batch, in the same transaction.
+    const batchId = row.batchId;
+    const settled = !batchId
+      ? { ok: (await settle(this.prisma)).count === 1, batch: null }
+      : await this.prisma.$transaction(async (tx) => {
+          if ((await settle(tx)).count !== 1) return { ok: false, batch: null };
+          // The incremented counters come back with the update: no second read to see whether the batch is done.
+          const batch = await tx.backgroundRemovalBatch.update({ where: { id: batchId }, data: { succeededItems: { increment: 1 } } });
+          return { ok: true, batch };
+        });
     if (settled.ok && settled.batch) await this.finalizeIfDone(settled.batch);
     if (settled.ok) await this.notify(row, 'completed');
     return settled.ok;

@@ -15,15 +15,23 @@ export function quotaDay(at: Date = new Date()): Date {
 export class SubscriptionQuotaService {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Takes `count` images from today's quota; false (and nothing taken) when it would exceed `dailyQuota`. */
-  async consume(subscriptionId: string, dailyQuota: number, count: number, db: Db = this.prisma): Promise<boolean> {
+  /**
+   * Takes `count` images from today's quota; false (and nothing taken) when it would exceed the daily quota or the
+   * subscription is no longer in force. Both are read from the subscription row by the same statement, so a caller
+   * may decide to pay from quota on a subscription it read earlier (outside its transaction).
+   */
+  async consume(subscriptionId: string, count: number, db: Db = this.prisma): Promise<boolean> {
     const rows = await db.$queryRaw<{ used: number }[]>`
+      WITH quota AS (
+        SELECT daily_quota FROM background_remover_subscriptions
+         WHERE id = ${subscriptionId}::uuid AND status = 'ACTIVE' AND expires_at > now()
+      )
       INSERT INTO background_remover_subscription_usage AS u (id, subscription_id, day, used, updated_at)
       SELECT gen_random_uuid(), ${subscriptionId}::uuid, ${quotaDay()}::date, ${count}, now()
-       WHERE ${count} <= ${dailyQuota}
+        FROM quota WHERE ${count} <= quota.daily_quota
       ON CONFLICT (subscription_id, day)
       DO UPDATE SET used = u.used + ${count}, updated_at = now()
-       WHERE u.used + ${count} <= ${dailyQuota}
+       WHERE u.used + ${count} <= (SELECT daily_quota FROM quota)
       RETURNING used`;
     return rows.length === 1;
   }

@@ -34,11 +34,10 @@ export class RemoveBackgroundHandler {
 
   @JobHandler(JobName.RemoveBackground)
   async handle(payload: JobPayloads['remove-background'], job: Job): Promise<PaidJobOutcome> {
-    const row = await this.prisma.backgroundRemovalJob.findUnique({ where: { id: payload.jobId } });
-    if (!row) return 'gone';
     // Only an open row may start (a cancel is the same conditional update on QUEUED, so exactly one of them wins).
-    if (!(await this.settlement.markProcessing(row))) return 'already-settled';
-    await this.settlement.notify(row, 'progress', row.attempts + 1);
+    const row = await this.settlement.claim(payload.jobId);
+    if (!row) return (await this.prisma.backgroundRemovalJob.count({ where: { id: payload.jobId } })) ? 'already-settled' : 'gone';
+    await this.settlement.notify(row, 'progress');
     if (row.batchId && !this.startedBatches.has(row.batchId)) {
       await this.prisma.backgroundRemovalBatch.updateMany({ where: { id: row.batchId, status: 'QUEUED' }, data: { status: 'PROCESSING' } });
       if (this.startedBatches.size >= STARTED_BATCHES_KEPT) this.startedBatches.clear();
