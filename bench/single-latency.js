@@ -8,6 +8,7 @@
 const { benchEnv, prepareDatabase, dropDatabase, startProcess, stopProcess, waitForHttp, report, percentile } = require('./lib');
 const { register, form } = require('./api-client');
 const { productPhoto } = require('./images');
+const { Client } = require('pg');
 
 async function main() {
   const n = Number(process.env.BENCH_REQUESTS ?? 40);
@@ -16,7 +17,11 @@ async function main() {
   const api = startProcess('api', ['dist/apps/api/src/main.js'], env);
   const worker = startProcess('worker', ['dist/apps/worker/src/main.js'], env);
   const base = 'http://127.0.0.1:3294';
+  // One connection for the timestamp reads: a connection per request would start and end a PostgreSQL backend
+  // between requests, CPU the measured requests would then compete with.
+  const db = new Client({ connectionString: env.DATABASE_URL });
   try {
+    await db.connect();
     await waitForHttp(`${base}/api/health/ready`, 60_000);
     const user = await register(base, env);
     const [w, h] = (process.env.BENCH_SIZE ?? '1152x864').split('x').map(Number);
@@ -38,7 +43,7 @@ async function main() {
       if (res.status !== 200 || job.status !== 'SUCCEEDED') throw new Error(`remove: ${res.status} ${JSON.stringify(job)}`);
       const detail = await (await fetch(`${base}/api/background-remover/jobs/${job.id}`, { headers: user.auth })).json();
       if (i < 3) continue; // warm-up
-      const row = await jobTimes(env, job.id);
+      const row = await jobTimes(db, job.id);
       const processing = row.processing_ms;
       totals.push(total);
       overheads.push(total - processing);
@@ -59,6 +64,7 @@ async function main() {
       })),
     ], { requests: n, size: `${w}x${h}` });
   } finally {
+    await db.end().catch(() => undefined);
     await stopProcess(worker);
     await stopProcess(api);
     dropDatabase(env);
@@ -75,17 +81,13 @@ const PHASES = {
 };
 
 /** The job row's timestamps (ms since epoch) and the worker's own time for the job (processing_ms). */
-async function jobTimes(env, jobId) {
-  const { Client } = require('pg');
-  const client = new Client({ connectionString: env.DATABASE_URL });
-  await client.connect();
-  const { rows } = await client.query(
+async function jobTimes(db, jobId) {
+  const { rows } = await db.query(
     `SELECT processing_ms, (extract(epoch from created_at) * 1000)::float8 AS created_at,
             (extract(epoch from started_at) * 1000)::float8 AS started_at, (extract(epoch from completed_at) * 1000)::float8 AS completed_at
        FROM background_removal_jobs WHERE id = $1`,
     [jobId],
   );
-  await client.end();
   return rows[0];
 }
 
