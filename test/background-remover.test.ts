@@ -1,6 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,7 @@ import { SubscriptionQuotaService } from '@app/background-remover';
 import { CreditsService } from '@app/credits';
 import { PrismaService } from '@app/prisma';
 import { StorageService } from '@app/storage';
-import { createTestApi, createTestWorker } from './support/app';
+import { createTestApi, createTestWorker, testConfig } from './support/app';
 import { expectError, RegisteredUser, registerUser } from './support/http';
 import { imageInfo, productPhoto, zipEntries } from './support/images';
 import { multipart, MultipartFile } from './support/multipart';
@@ -37,6 +39,12 @@ interface Batch {
 }
 
 const image = (data: Buffer, name = 'photo.jpg'): MultipartFile => ({ field: 'image', filename: name, contentType: 'image/jpeg', data });
+
+/** Files (not directories) in a user's private Background Remover storage. */
+async function storedFiles(userId: string): Promise<string[]> {
+  const entries = await readdir(join(testConfig().STORAGE_ROOT, 'private', 'background-remover', userId), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
 
 describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
   let app: NestFastifyApplication;
@@ -169,6 +177,8 @@ describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
       [[{ ...image(photo), field: 'file' }], { tier: 'basic' }, 400, 'VALIDATION_FAILED'],
       [[image(photo), image(photo)], { tier: 'basic' }, 400, 'VALIDATION_FAILED'],
       [[], { tier: 'basic' }, 400, 'VALIDATION_FAILED'],
+      // The input is written while it is checked: a bad background must not leave the (good) input behind.
+      [[image(photo), { ...image(truncated, 'bg.jpg'), field: 'bgImage' }], { tier: 'basic' }, 422, 'UNDECODABLE_IMAGE'],
     ];
     for (const [files, fields, status, code] of cases) expectError(await remove(user, files, fields), status, code);
     const json = await app.inject({ method: 'POST', url: '/api/background-remover/remove', headers: user.auth, payload: { tier: 'basic' } });
@@ -178,14 +188,16 @@ describe('Background Remover (API + worker, real PostgreSQL and Redis)', () => {
 
     expect(await credits.getBalance(user.id)).toBe(100);
     expect(await prisma.backgroundRemovalJob.count({ where: { userId: user.id } })).toBe(0);
+    expect(await storedFiles(user.id)).toEqual([]);
   });
 
-  it('insufficient credits → 402 with required and balance, no job', async () => {
+  it('insufficient credits → 402 with required and balance, no job, no stored input', async () => {
     const user = await registerUser(app, 'broke');
     await credits.charge(user.id, 95, { referenceType: 'test', referenceId: randomUUID() });
     const body = expectError(await remove(user, [image(photo)], { tier: 'standard' }), 402, 'INSUFFICIENT_CREDITS');
     expect(body.details).toMatchObject({ required: 8, balance: 5 });
     expect(await prisma.backgroundRemovalJob.count({ where: { userId: user.id } })).toBe(0);
+    expect(await storedFiles(user.id)).toEqual([]);
   });
 
   it('Idempotency-Key: a retry replays the first response and charges once; another request with the key → 409', async () => {
