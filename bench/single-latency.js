@@ -41,7 +41,6 @@ async function main() {
       const total = performance.now() - t;
       const receivedAt = Date.now();
       if (res.status !== 200 || job.status !== 'SUCCEEDED') throw new Error(`remove: ${res.status} ${JSON.stringify(job)}`);
-      const detail = await (await fetch(`${base}/api/background-remover/jobs/${job.id}`, { headers: user.auth })).json();
       if (i < 3) continue; // warm-up
       const row = await jobTimes(db, job.id);
       const processing = row.processing_ms;
@@ -52,7 +51,6 @@ async function main() {
       phases.processing.push(processing);
       phases.settle.push(row.completed_at - row.started_at - processing);
       phases.reply.push(receivedAt - row.completed_at);
-      void detail;
     }
     report('single-latency', [
       { metric: 'end-to-end latency (ms)', p50: +percentile(totals, 50).toFixed(1), p99: +percentile(totals, 99).toFixed(1) },
