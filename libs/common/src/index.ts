@@ -4,3 +4,4 @@ export * from './error-codes';
 export * from './logging';
 export * from './pagination';
 export * from './outbound';
+export * from './concurrency';

@@ -44,6 +44,12 @@ const PNG_OUTPUT = { compressionLevel: 3, adaptiveFiltering: false } as const;
  */
 const THUMBNAIL_WEBP_EFFORT = 2;
 const CONTENT_TYPE = { png: 'image/png', webp: 'image/webp', jpg: 'image/jpeg' } as const;
+/**
+ * Model inputs and masks are resampled bilinearly, as the models' reference code does (IS-Net, BiRefNet and RMBG
+ * resize with bilinear interpolation). sharp's default, Lanczos-3, cost 38 ms of CPU to bring a 1152×864 photo to 1024²
+ * and 21 ms to bring the mask back (linear: 24 and 15 ms), CPU the model running beside it on the same cores lacks.
+ */
+const MODEL_RESAMPLING = { fit: 'fill', kernel: 'linear' } as const;
 
 interface Checked {
   format: ImageFormat;
@@ -283,7 +289,7 @@ export class ImagesService {
     const pipeline = img ? img.open().autoOrient() : rawInput(source as DecodedImage);
     const { data, info } = await this.decoding(() =>
       pipeline
-        .resize(width, height, { fit: 'fill' })
+        .resize(width, height, MODEL_RESAMPLING)
         .removeAlpha()
         .toColourspace('srgb')
         .raw()
@@ -485,7 +491,7 @@ function encode(pipeline: Sharp, options: EncodeOptions, webpEffort?: number): S
 async function resizeMask(mask: AlphaMask, width: number, height: number): Promise<Buffer> {
   if (mask.width === width && mask.height === height) return mask.data;
   const out = await toLayer(
-    rawInput({ ...mask, channels: 1 }).resize(width, height, { fit: 'fill' }).extractChannel(0),
+    rawInput({ ...mask, channels: 1 }).resize(width, height, MODEL_RESAMPLING).extractChannel(0),
   );
   if (out.channels !== 1 || out.width !== width || out.height !== height) {
     throw new Error(`Mask resize produced ${out.width}×${out.height}×${out.channels}`);

@@ -62,6 +62,21 @@ describe('LocalStorageDriver specifics', () => {
     await expect(driver.checkWritable()).rejects.toThrow(/Storage root .*not-a-dir\/storage is not writable/);
   });
 
+  it('reads in the chunk size asked for (64 KiB by default)', async () => {
+    const driver = new LocalStorageDriver(root);
+    const data = Buffer.alloc(3 * 1024 * 1024, 7);
+    await driver.put('public', 'chunks/big.bin', data);
+    const chunkSizes = async (stream: NodeJS.ReadableStream) => {
+      const sizes: number[] = [];
+      for await (const chunk of stream) sizes.push((chunk as Buffer).length);
+      return sizes;
+    };
+    expect(await chunkSizes(await driver.openReadStream('public', 'chunks/big.bin', { chunkBytes: 1024 * 1024 }))).toEqual([1048576, 1048576, 1048576]);
+    const byDefault = await chunkSizes(await driver.openReadStream('public', 'chunks/big.bin'));
+    expect(byDefault).toHaveLength(48);
+    expect(byDefault.reduce((a, b) => a + b, 0)).toBe(data.length);
+  });
+
   it('a key naming a directory is not an object', async () => {
     const driver = new LocalStorageDriver(root);
     await driver.put('public', 'dir/child.txt', Buffer.from('c'));

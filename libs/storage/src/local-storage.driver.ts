@@ -8,6 +8,7 @@ import { assertValidKey } from './storage-key';
 import {
   PutOptions,
   PutResult,
+  ReadStreamOptions,
   STORAGE_AREAS,
   StorageArea,
   StorageBody,
@@ -70,7 +71,7 @@ export class LocalStorageDriver implements StorageDriver {
     }
   }
 
-  async openReadStream(area: StorageArea, key: string): Promise<Readable> {
+  async openReadStream(area: StorageArea, key: string, opts: ReadStreamOptions = {}): Promise<Readable> {
     // Open eagerly so a missing file is a NOT_FOUND here rather than a stream 'error' later.
     const handle = await open(this.pathOf(area, key), 'r').catch((err: unknown) => {
       throw isMissing(err) ? storedFileNotFound() : err;
@@ -79,7 +80,7 @@ export class LocalStorageDriver implements StorageDriver {
       await handle.close();
       throw storedFileNotFound();
     }
-    return handle.createReadStream();
+    return handle.createReadStream(opts.chunkBytes ? { highWaterMark: opts.chunkBytes } : {});
   }
 
   async exists(area: StorageArea, key: string): Promise<boolean> {

@@ -13,6 +13,15 @@ export interface PutOptions {
   maxBytes?: number;
 }
 
+export interface ReadStreamOptions {
+  /**
+   * Bytes per chunk, where the driver reads from disk (the local driver; S3 hands on what the network delivers).
+   * Node's default is 64 KiB. A consumer that passes whole files through a chain of streams (the batch ZIP) pays
+   * per chunk in every link, so it asks for bigger ones.
+   */
+  chunkBytes?: number;
+}
+
 export interface PutResult {
   key: string;
   size: number;
@@ -28,7 +37,7 @@ export interface StorageDriver {
   /** NOT_FOUND if missing. */
   get(area: StorageArea, key: string): Promise<Buffer>;
   /** NOT_FOUND (rejected promise) if missing. */
-  openReadStream(area: StorageArea, key: string): Promise<Readable>;
+  openReadStream(area: StorageArea, key: string, opts?: ReadStreamOptions): Promise<Readable>;
   exists(area: StorageArea, key: string): Promise<boolean>;
   stat(area: StorageArea, key: string): Promise<{ size: number } | null>;
   /** Missing is fine. */

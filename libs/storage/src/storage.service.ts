@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { assertValidKey } from './storage-key';
-import type { PutOptions, PutResult, StorageArea, StorageBody, StorageDriver } from './storage-driver';
+import type { PutOptions, PutResult, ReadStreamOptions, StorageArea, StorageBody, StorageDriver } from './storage-driver';
 
 /**
  * What apps use: the configured driver plus public URLs. Built by StorageModule from AppConfig; construct
@@ -39,8 +39,8 @@ export class StorageService {
     return this.driver.get(area, key);
   }
 
-  openReadStream(area: StorageArea, key: string): Promise<Readable> {
-    return this.driver.openReadStream(area, key);
+  openReadStream(area: StorageArea, key: string, opts?: ReadStreamOptions): Promise<Readable> {
+    return this.driver.openReadStream(area, key, opts);
   }
 
   exists(area: StorageArea, key: string): Promise<boolean> {

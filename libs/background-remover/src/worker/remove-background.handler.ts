@@ -66,12 +66,15 @@ export class RemoveBackgroundHandler {
         maxSide,
         watermark: row.testMode,
       });
-      const thumbnail = await this.images.thumbnail(output.pixels ?? output.data, { size: 256, format: 'webp' });
-
       const outputKey = storageLayout.removal.output(row.userId, row.id, output.extension);
       const thumbnailKey = storageLayout.removal.thumbnail(row.userId, row.id);
-      await this.storage.put('public', outputKey, output.data, { contentType: output.contentType });
-      await this.storage.put('public', thumbnailKey, thumbnail, { contentType: 'image/webp' });
+      // The output's write (a file and its fsync, or an upload) overlaps the thumbnail's encode on libvips' thread.
+      await Promise.all([
+        this.storage.put('public', outputKey, output.data, { contentType: output.contentType }),
+        this.images
+          .thumbnail(output.pixels ?? output.data, { size: 256, format: 'webp' })
+          .then((thumbnail) => this.storage.put('public', thumbnailKey, thumbnail, { contentType: 'image/webp' })),
+      ]);
       const settled = await this.settlement.succeed(row, {
         outputKey,
         outputUrl: this.storage.publicUrl(outputKey),
