@@ -123,7 +123,7 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     const mask = maskFromOutput(output.data, output.dims, profile.postprocess);
     this.buffers.give(output.data);
     request.signal?.throwIfAborted();
-    return this.images.resizeMask(mask, rgb.sourceWidth, rgb.sourceHeight);
+    return this.images.resizeMask(mask, rgb.sourceWidth, rgb.sourceHeight, 'linear');
   }
 
   /** Whether the row's model file is installed (a cheap stat; its checksum is checked by availability()). */
