@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, fetchRemoteFile, RemoteFile } from '@app/common';
+import { DomainError, fetchRemoteFile, mapInOrder, RemoteFile } from '@app/common';
 import { AppConfig } from '@app/config';
 import { StorageService } from '@app/storage';
 import { BufferedFile, MultipartUploadService, StoredUpload } from './multipart-upload.service';
@@ -90,7 +90,7 @@ export class ImageInputsService {
       });
       const extraFiles = parsed.files.filter((f) => f.field === extra?.file);
       if (extra) atMostOneExtra(extra, extraFiles.length, urls.filter((u) => u.field === extra.url).map((u) => u.value));
-      await eachLimited(urls, URL_FETCH_CONCURRENCY, async ({ field, value, slot }) => {
+      await mapInOrder(urls, URL_FETCH_CONCURRENCY, async ({ field, value, slot }) => {
         const image = await this.fetch(value, field);
         (field === extra?.url ? extraFiles : inline).push(await this.put(keyPrefix, slot, field, image.filename, image.data));
       });
@@ -159,17 +159,4 @@ export function decodeBase64Image(value: string, maxBytes: number): Buffer {
   const data = Buffer.from(payload, BASE64.test(payload) ? 'base64' : 'base64url');
   if (data.length > maxBytes) throw tooLarge();
   return data;
-}
-
-/** Runs `fn` over `items`, `limit` at a time; after a failure starts no more, waits for those running, rethrows it. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length && !failure) {
-      await fn(items[next++]!).catch((error: unknown) => void (failure ??= { error }));
-    }
-  });
-  await Promise.all(workers);
-  if (failure) throw failure.error;
 }
