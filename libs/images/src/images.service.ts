@@ -283,8 +283,8 @@ export class ImagesService {
 
   /**
    * Decodes to raw 8-bit sRGB RGB resized bilinearly to exactly width×height (aspect NOT kept: model inputs are
-   * fixed squares; why bilinear: see MaskResampling), orientation applied, alpha dropped. Also returns the oriented source size, so a model's mask can be
-   * scaled back to the image.
+   * fixed squares; why bilinear: see MaskResampling), orientation applied, alpha dropped. Also returns the oriented
+   * source size, so a model's mask can be scaled back to the image.
    */
   async toRgbResized(source: ImageSource, width: number, height: number): Promise<ResizedRgb> {
     const img = isDecoded(source) ? undefined : await this.check(source);
