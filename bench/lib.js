@@ -7,7 +7,7 @@
 const { spawn, execFileSync } = require('node:child_process');
 const { closeSync, mkdirSync, openSync, writeFileSync } = require('node:fs');
 const { cpus, totalmem } = require('node:os');
-const { join } = require('node:path');
+const { dirname, join, relative } = require('node:path');
 const autocannon = require('autocannon');
 
 const ROOT = join(__dirname, '..');
@@ -127,10 +127,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function requireTs(relativePath) {
   const ts = require('typescript');
   const Module = require('node:module');
+  const { existsSync, readFileSync } = require('node:fs');
   const file = join(ROOT, relativePath);
-  const source = require('node:fs').readFileSync(file, 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
   const mod = new Module(file);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(dirname(file));
+  // A relative import of another TypeScript file is transpiled the same way; everything else loads as usual.
+  mod.require = (id) => {
+    const source = id.startsWith('.') ? `${join(dirname(file), id)}.ts` : null;
+    return source && existsSync(source) ? requireTs(relative(ROOT, source)) : Module.prototype.require.call(mod, id);
+  };
   mod._compile(outputText, file);
   return mod.exports;
 }

@@ -45,13 +45,12 @@ const PNG_OUTPUT = { compressionLevel: 3, adaptiveFiltering: false } as const;
 const THUMBNAIL_WEBP_EFFORT = 2;
 const CONTENT_TYPE = { png: 'image/png', webp: 'image/webp', jpg: 'image/jpeg' } as const;
 /**
- * An ONNX model's input and its mask are resampled bilinearly, as the models' reference code does (IS-Net, BiRefNet
- * and RMBG resize with bilinear interpolation). sharp's default, Lanczos-3, cost 38 ms of CPU to bring a 1152×864
- * photo to 1024² and 21 ms to bring the mask back (linear: 24 and 15 ms), CPU the model running beside it on the same
- * cores lacks. Coarse masks scaled up a lot (the embedded remover's) keep Lanczos-3: its sharper edges measured a
- * lower alpha error there (`npm run eval:quality`).
+ * Model inputs are resampled bilinearly, as the models' reference code does (IS-Net, BiRefNet and RMBG resize with
+ * bilinear interpolation). sharp's default, Lanczos-3, cost 38 ms of CPU to bring a 1152×864 photo to 1024² (linear:
+ * 24 ms), CPU the model running beside it on the same cores lacks. Masks keep Lanczos-3: on the embedded remover's
+ * coarse masks its sharper edges measured a lower alpha error (`npm run eval:quality`).
  */
-export type MaskResampling = 'lanczos3' | 'linear';
+const MODEL_INPUT_RESAMPLING = { fit: 'fill', kernel: 'linear' } as const;
 
 interface Checked {
   format: ImageFormat;
@@ -282,16 +281,16 @@ export class ImagesService {
   // --- AI provider support (libs/ai-providers): model inputs, provider masks, our own SVG artwork ---
 
   /**
-   * Decodes to raw 8-bit sRGB RGB resized bilinearly to exactly width×height (aspect NOT kept: model inputs are
-   * fixed squares; why bilinear: see MaskResampling), orientation applied, alpha dropped. Also returns the oriented
-   * source size, so a model's mask can be scaled back to the image.
+   * Decodes to raw 8-bit sRGB RGB resized bilinearly (MODEL_INPUT_RESAMPLING) to exactly width×height (aspect NOT
+   * kept: model inputs are fixed squares), orientation applied, alpha dropped. Also returns the oriented source size,
+   * so a model's mask can be scaled back to the image.
    */
   async toRgbResized(source: ImageSource, width: number, height: number): Promise<ResizedRgb> {
     const img = isDecoded(source) ? undefined : await this.check(source);
     const pipeline = img ? img.open().autoOrient() : rawInput(source as DecodedImage);
     const { data, info } = await this.decoding(() =>
       pipeline
-        .resize(width, height, { fit: 'fill', kernel: 'linear' })
+        .resize(width, height, MODEL_INPUT_RESAMPLING)
         .removeAlpha()
         .toColourspace('srgb')
         .raw()
@@ -305,14 +304,11 @@ export class ImagesService {
     return { data, width, height, channels: 3, sourceWidth, sourceHeight };
   }
 
-  /**
-   * Resizes a 1-channel mask to width×height (stays 1-channel); returns it unchanged when the size matches. `kernel`:
-   * see MaskResampling.
-   */
-  async resizeMask(mask: AlphaMask, width: number, height: number, kernel: MaskResampling = 'lanczos3'): Promise<AlphaMask> {
+  /** Resizes a 1-channel mask to width×height (stays 1-channel); returns it unchanged when the size matches. */
+  async resizeMask(mask: AlphaMask, width: number, height: number): Promise<AlphaMask> {
     assertRawSize(mask.data, mask.width, mask.height, 1);
     assertSize(width, height);
-    return { data: await resizeMask(mask, width, height, kernel), width, height };
+    return { data: await resizeMask(mask, width, height), width, height };
   }
 
   /**
@@ -493,10 +489,10 @@ function encode(pipeline: Sharp, options: EncodeOptions, webpEffort?: number): S
 }
 
 /** Resizes a 1-channel mask to width×height; stays 1-channel (extractChannel guards the 3-channel trap). */
-async function resizeMask(mask: AlphaMask, width: number, height: number, kernel: MaskResampling = 'lanczos3'): Promise<Buffer> {
+async function resizeMask(mask: AlphaMask, width: number, height: number): Promise<Buffer> {
   if (mask.width === width && mask.height === height) return mask.data;
   const out = await toLayer(
-    rawInput({ ...mask, channels: 1 }).resize(width, height, { fit: 'fill', kernel }).extractChannel(0),
+    rawInput({ ...mask, channels: 1 }).resize(width, height, { fit: 'fill' }).extractChannel(0),
   );
   if (out.channels !== 1 || out.width !== width || out.height !== height) {
     throw new Error(`Mask resize produced ${out.width}×${out.height}×${out.channels}`);

@@ -20,7 +20,8 @@ import { InProcessOnnxRunner, OnnxModelInfo, OnnxRunner, OnnxRunOutput } from '.
 import { cpuSessionOptions, SessionLoader } from './onnx-session-cache';
 import { OnnxThreadRunner } from './onnx-thread-runner';
 import { RunGate } from './run-gate';
-import { Float32Pool, maskFromOutput, toNchw } from './onnx-tensor';
+import { OnnxMaskDecoder } from './onnx-mask-decoder';
+import { Float32Pool, toNchw } from './onnx-tensor';
 
 /** Overrides how sessions are created (tests count loads); such sessions run on the calling thread. */
 export const ONNX_SESSION_LOADER = Symbol('ONNX_SESSION_LOADER');
@@ -28,8 +29,9 @@ export const ONNX_SESSION_LOADER = Symbol('ONNX_SESSION_LOADER');
 /**
  * Self-hosted background removal with ONNX Runtime (CPU): U²-Net / IS-Net / RMBG / BiRefNet class models from
  * `${MODELS_DIR}/${providerModel}`, preprocessed per profile (onnx-profiles.ts). The model dominates the time
- * (seconds for a 1024² IS-Net on 2 cores); pre/post-processing is tens of milliseconds. Models run on their own
- * thread (OnnxThreadRunner), so the process's event loop — other jobs' image work and I/O — keeps going meanwhile.
+ * (seconds for a 1024² IS-Net on 2 cores); pre/post-processing is tens of milliseconds, the mask's in ONNX Runtime
+ * too (OnnxMaskDecoder). Models run on their own thread (OnnxThreadRunner), so the process's event loop — other jobs'
+ * image work and I/O — keeps going meanwhile.
  */
 @Injectable()
 export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityCheck, OnModuleDestroy {
@@ -39,6 +41,8 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
   private readonly runs: RunGate;
   /** Model inputs and outputs are reused from job to job (see Float32Pool). */
   private readonly buffers = new Float32Pool();
+  /** The model's output → the image's alpha, in ONNX Runtime beside the model. */
+  private readonly masks = new OnnxMaskDecoder();
   /** Registry models' files: stat per readiness call, checksum once per file version (in the background). */
   private readonly modelFiles = new ModelFileChecker();
 
@@ -53,7 +57,7 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.runner.release();
+    await Promise.all([this.runner.release(), this.masks.release()]);
   }
 
   async availability(model: CatalogModel): Promise<ProviderAvailability> {
@@ -120,10 +124,12 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     });
     this.buffers.give(output.input);
     if (output.type !== 'float32' || !output.data) throw new ProviderError(`${path} output is ${output.type}, expected float32`, false);
-    const mask = maskFromOutput(output.data, output.dims, profile.postprocess);
-    this.buffers.give(output.data);
     request.signal?.throwIfAborted();
-    return this.images.resizeMask(mask, rgb.sourceWidth, rgb.sourceHeight, 'linear');
+    try {
+      return await this.masks.toAlpha(output.data, output.dims, profile.postprocess, rgb.sourceWidth, rgb.sourceHeight);
+    } finally {
+      this.buffers.give(output.data);
+    }
   }
 
   /** Whether the row's model file is installed (a cheap stat; its checksum is checked by availability()). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogModel } from '../../ai-provider.types';
 import { ONNX_PROFILES, resolveOnnxProfile } from './onnx-profiles';
-import { Float32Pool, maskFromOutput, roundByte, toNchw } from './onnx-tensor';
+import { Float32Pool, toNchw } from './onnx-tensor';
 
 const row = (providerModel: string, capabilities: Record<string, unknown> = {}): CatalogModel => ({
   modelKey: 'background-remover:x',
@@ -73,58 +73,6 @@ describe('toNchw', () => {
       }
       expect(toNchw(rgb, 16, 16, profile)).toEqual(expected);
     }
-  });
-});
-
-describe('roundByte', () => {
-  it('is Math.round on 0..255.x, ties up, including the doubles where floor(x + 0.5) is not', () => {
-    const tricky = [0, 0.49999999999999994, 0.5, 1.5, 2.5, 127.49999999999999, 127.5, 254.49999999999997, 254.5, 255];
-    for (const x of tricky) expect(roundByte(x)).toBe(Math.round(x));
-    let seed = 7;
-    const differing: number[] = [];
-    for (let i = 0; i < 100_000; i++) {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      const x = (seed / 2 ** 32) * 255;
-      if (roundByte(x) !== Math.round(x)) differing.push(x);
-    }
-    expect(differing).toEqual([]);
-  });
-});
-
-describe('maskFromOutput', () => {
-  it('min-max scales a saliency map to 0..255', () => {
-    const mask = maskFromOutput(Float32Array.from([2, 4, 6, 3]), [1, 1, 2, 2], 'minmax');
-    expect(mask).toMatchObject({ width: 2, height: 2 });
-    expect([...mask.data]).toEqual([0, 128, 255, 64]);
-  });
-
-  it('maps logits through a sigmoid', () => {
-    expect([...maskFromOutput(Float32Array.from([-20, 0, 20]), [1, 3], 'sigmoid').data]).toEqual([0, 128, 255]);
-  });
-
-  it('returns an opaque mask for a flat map (nothing to cut)', () => {
-    expect([...maskFromOutput(new Float32Array(4).fill(0.3), [2, 2], 'minmax').data]).toEqual([255, 255, 255, 255]);
-  });
-
-  it.each([
-    ['a batch of two', [2, 1, 2, 2], 8],
-    ['a size mismatch', [1, 1, 3, 3], 4],
-    ['a vector', [4], 4],
-  ])('refuses %s', (_name, dims, length) => {
-    expect(() => maskFromOutput(new Float32Array(length), dims, 'minmax')).toThrow(/shape/);
-  });
-
-  it('rounds each value as Math.round would (both post-processings)', () => {
-    const data = Float32Array.from({ length: 4096 }, (_, i) => Math.sin(i * 0.37) * 7 + ((i * 13) % 17) / 3);
-    const minmax = maskFromOutput(data, [64, 64], 'minmax').data;
-    const [min, max] = [Math.min(...data), Math.max(...data)];
-    expect([...minmax]).toEqual([...data].map((v) => Math.round((255 * (v - min)) / (max - min))));
-    const sigmoid = maskFromOutput(data, [64, 64], 'sigmoid').data;
-    expect([...sigmoid]).toEqual([...data].map((v) => Math.round(255 / (1 + Math.exp(-v)))));
-  });
-
-  it('refuses non-finite values', () => {
-    expect(() => maskFromOutput(Float32Array.from([0, NaN, 1, 1]), [2, 2], 'minmax')).toThrow(/non-finite/);
   });
 });
 

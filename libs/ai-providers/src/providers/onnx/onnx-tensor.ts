@@ -1,5 +1,3 @@
-import type { AlphaMask } from '../../ai-provider.types';
-import { ProviderError } from '../../ai-provider.types';
 import type { OnnxProfile } from './onnx-profiles';
 
 /**
@@ -24,50 +22,6 @@ export function toNchw(rgb: Buffer, width: number, height: number, profile: Onnx
     for (let i = 0, p = src; i < plane; i++, p += 3) out[base + i] = table[rgb[p]!]!;
   }
   return out;
-}
-
-/**
- * Math.round(x) for 0 ≤ x < 256, 2–3× faster in V8 (whose Math.round on doubles is not one instruction): for x ≥ 0.5,
- * x + 0.5 is exact or, crossing a power of two, cannot round up to the next integer, so floor(x + 0.5) is
- * Math.round(x); below 0.5 the sum can round up to 1 (x = 0.49999999999999994), and the answer is 0 anyway.
- */
-export function roundByte(x: number): number {
-  return x < 0.5 ? 0 : Math.floor(x + 0.5);
-}
-
-/**
- * A model's mask output ([1,1,H,W], [1,H,W] or [H,W]) → 0..255 mask at the output's size. 'minmax' rescales the
- * saliency map to its own range (what IS-Net/U²-Net reference code does); 'sigmoid' maps logits to 0..1.
- * A flat map (no subject found) comes back fully opaque: an unchanged image beats an empty one.
- */
-export function maskFromOutput(
-  data: Float32Array,
-  dims: readonly number[],
-  postprocess: OnnxProfile['postprocess'],
-): AlphaMask {
-  const height = dims[dims.length - 2];
-  const width = dims[dims.length - 1];
-  const leading = dims.slice(0, -2).reduce((a, b) => a * b, 1);
-  if (dims.length < 2 || !height || !width || leading !== 1 || data.length !== width * height) {
-    throw new ProviderError(`ONNX model output has shape [${dims.join(', ')}]; expected one H×W mask`, false);
-  }
-  const mask = Buffer.allocUnsafe(width * height); // every byte is written below
-  if (postprocess === 'sigmoid') {
-    for (let i = 0; i < data.length; i++) mask[i] = roundByte(255 / (1 + Math.exp(-data[i]!)));
-    return { data: mask, width, height };
-  }
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (!Number.isFinite(v)) throw new ProviderError('ONNX model output contains non-finite values', false);
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const range = max - min;
-  if (range < 1e-6) return { data: mask.fill(255), width, height };
-  for (let i = 0; i < data.length; i++) mask[i] = roundByte((255 * (data[i]! - min)) / range);
-  return { data: mask, width, height };
 }
 
 /**
