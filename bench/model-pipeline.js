@@ -39,16 +39,19 @@ const CLOCK_TICKS = 100;
 
 const ONNX_DIST = `${ROOT}/dist/libs/ai-providers/src/providers/onnx`;
 
-/** The provider's input for each image (resized to the model's 1024², normalised as IS-Net wants), made beforehand. */
+/** The provider's input for each image (its own encoder: resized to the model's 1024², normalised as IS-Net wants), made beforehand. */
 async function modelInputs(images) {
-  const { toNchw } = require(`${ONNX_DIST}/onnx-tensor`);
+  const { OnnxInputEncoder } = require(`${ONNX_DIST}/onnx-input-encoder`);
   const { ONNX_PROFILES } = require(`${ONNX_DIST}/onnx-profiles`);
-  return Promise.all(
-    images.map(async (bytes) => {
-      const rgb = await sharp(bytes).autoOrient().resize(SIZE, SIZE, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
-      return new ort.Tensor('float32', toNchw(rgb, SIZE, SIZE, ONNX_PROFILES.isnet), [1, 3, SIZE, SIZE]);
-    }),
-  );
+  const encoder = new OnnxInputEncoder();
+  const inputs = [];
+  for (const bytes of images) {
+    const { data, info } = await sharp(bytes).autoOrient().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const image = { data, width: info.width, height: info.height, channels: info.channels };
+    inputs.push(new ort.Tensor('float32', await encoder.encode(image, ONNX_PROFILES.isnet, new Float32Array(3 * SIZE * SIZE)), [1, 3, SIZE, SIZE]));
+  }
+  await encoder.release();
+  return inputs;
 }
 
 /** Σ session.run over the images: only inference, inputs prepared beforehand, the provider's own session options. */

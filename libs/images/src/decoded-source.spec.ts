@@ -58,7 +58,6 @@ describe('ImagesService.decode: the same pixels as the PNG of normalize(), for e
           expect(bytesOf(await step(decoded)).equals(bytesOf(await step(png)))).toBe(true);
           expect(decoded.data.equals(before)).toBe(true); // steps never write into the shared pixels
         };
-        await same((s) => images.toRgbResized(s, 97, 97), (o) => o.data);
         await same((s) => images.toRgba(s), (o) => o.data);
         await same((s) => images.toRgba(s, { maxSide: 64 }), (o) => o.data);
         await same((s) => images.applyAlphaMask(s, mask(40, 30)), (o) => o.data);

@@ -19,7 +19,6 @@ import type {
   ImageSource,
   ProviderOutputLimits,
   RawImage,
-  ResizedRgb,
   RgbaImage,
   ThumbnailOptions,
 } from './images.types';
@@ -44,14 +43,6 @@ const PNG_OUTPUT = { compressionLevel: 3, adaptiveFiltering: false } as const;
  */
 const THUMBNAIL_WEBP_EFFORT = 2;
 const CONTENT_TYPE = { png: 'image/png', webp: 'image/webp', jpg: 'image/jpeg' } as const;
-/**
- * Model inputs are resampled bilinearly, as the models' reference code does (IS-Net, BiRefNet and RMBG resize with
- * bilinear interpolation). sharp's default, Lanczos-3, cost 38 ms of CPU to bring a 1152×864 photo to 1024² (linear:
- * 24 ms), CPU the model running beside it on the same cores lacks. Masks keep Lanczos-3: on the embedded remover's
- * coarse masks its sharper edges measured a lower alpha error (`npm run eval:quality`).
- */
-const MODEL_INPUT_RESAMPLING = { fit: 'fill', kernel: 'linear' } as const;
-
 interface Checked {
   format: ImageFormat;
   width: number;
@@ -278,31 +269,7 @@ export class ImagesService {
     return asProviderOutput(() => this.inspect(bytes, limits));
   }
 
-  // --- AI provider support (libs/ai-providers): model inputs, provider masks, our own SVG artwork ---
-
-  /**
-   * Decodes to raw 8-bit sRGB RGB resized bilinearly (MODEL_INPUT_RESAMPLING) to exactly width×height (aspect NOT
-   * kept: model inputs are fixed squares), orientation applied, alpha dropped. Also returns the oriented source size,
-   * so a model's mask can be scaled back to the image.
-   */
-  async toRgbResized(source: ImageSource, width: number, height: number): Promise<ResizedRgb> {
-    const img = isDecoded(source) ? undefined : await this.check(source);
-    const pipeline = img ? img.open().autoOrient() : rawInput(source as DecodedImage);
-    const { data, info } = await this.decoding(() =>
-      pipeline
-        .resize(width, height, MODEL_INPUT_RESAMPLING)
-        .removeAlpha()
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true }),
-    );
-    if (info.channels !== 3 || info.width !== width || info.height !== height) {
-      throw new Error(`Expected ${width}×${height}×3 from sharp, got ${info.width}×${info.height}×${info.channels}`);
-    }
-    const sourceWidth = img ? img.orientedWidth : (source as DecodedImage).width;
-    const sourceHeight = img ? img.orientedHeight : (source as DecodedImage).height;
-    return { data, width, height, channels: 3, sourceWidth, sourceHeight };
-  }
+  // --- AI provider support (libs/ai-providers): provider masks, our own SVG artwork ---
 
   /** Resizes a 1-channel mask to width×height (stays 1-channel); returns it unchanged when the size matches. */
   async resizeMask(mask: AlphaMask, width: number, height: number): Promise<AlphaMask> {

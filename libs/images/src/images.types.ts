@@ -42,13 +42,6 @@ export interface DecodedImage extends RawImage {
 /** Encoded bytes (validated and decoded by the step) or an image decode() already decoded. */
 export type ImageSource = Buffer | DecodedImage;
 
-/** Raw RGB at a requested size, plus the oriented size of the image it came from (model input). */
-export interface ResizedRgb extends RawImage {
-  channels: 3;
-  sourceWidth: number;
-  sourceHeight: number;
-}
-
 /** A single-channel 8-bit mask (0 = background/transparent, 255 = subject/opaque). */
 export type AlphaMask = RawImage;
 

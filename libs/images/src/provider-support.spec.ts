@@ -3,7 +3,7 @@ import { AppConfig, parseConfig } from '@app/config';
 import { ImagesService } from './images.service';
 import { sharp, solid } from './testing/test-images';
 
-/** The ImagesService methods added for libs/ai-providers: model inputs, provider masks, our own SVG. */
+/** The ImagesService methods added for libs/ai-providers: provider masks, our own SVG. */
 const config = parseConfig({}) as AppConfig;
 const images = new ImagesService(config);
 const limits = { maxBytes: 1024 * 1024, maxPixels: 4_000_000 };
@@ -16,34 +16,6 @@ async function rejectionCode(p: Promise<unknown>): Promise<string | undefined> {
   }
   return undefined;
 }
-
-describe('ImagesService.toRgbResized', () => {
-  it('resizes to exactly the requested size, RGB, and reports the oriented source size', async () => {
-    const png = await solid('png', 40, 30);
-    const out = await images.toRgbResized(png, 16, 16);
-    expect(out).toMatchObject({ width: 16, height: 16, channels: 3, sourceWidth: 40, sourceHeight: 30 });
-    expect(out.data.length).toBe(16 * 16 * 3);
-    expect([...out.data.subarray(0, 3)]).toEqual([200, 60, 30]);
-  });
-
-  it('drops alpha', async () => {
-    const out = await images.toRgbResized(await solid('png', 10, 10, true), 4, 4);
-    expect(out.data.length).toBe(4 * 4 * 3);
-  });
-
-  it('applies EXIF orientation to the source size', async () => {
-    const jpeg = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#fff' } })
-      .jpeg()
-      .withMetadata({ orientation: 6 })
-      .toBuffer();
-    const out = await images.toRgbResized(jpeg, 8, 8);
-    expect(out).toMatchObject({ sourceWidth: 20, sourceHeight: 40 });
-  });
-
-  it('rejects undecodable bytes', async () => {
-    expect(await rejectionCode(images.toRgbResized(Buffer.from('nope'), 8, 8))).toBe('UNSUPPORTED_IMAGE');
-  });
-});
 
 describe('ImagesService.resizeMask', () => {
   it('scales a 1-channel mask and stays 1-channel', async () => {

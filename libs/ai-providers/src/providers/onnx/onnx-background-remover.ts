@@ -20,8 +20,9 @@ import { InProcessOnnxRunner, OnnxModelInfo, OnnxRunner, OnnxRunOutput } from '.
 import { cpuSessionOptions, SessionLoader } from './onnx-session-cache';
 import { OnnxThreadRunner } from './onnx-thread-runner';
 import { RunGate } from './run-gate';
+import { OnnxInputEncoder } from './onnx-input-encoder';
 import { OnnxMaskDecoder } from './onnx-mask-decoder';
-import { Float32Pool, toNchw } from './onnx-tensor';
+import { Float32Pool } from './onnx-tensor';
 
 /** Overrides how sessions are created (tests count loads); such sessions run on the calling thread. */
 export const ONNX_SESSION_LOADER = Symbol('ONNX_SESSION_LOADER');
@@ -29,9 +30,9 @@ export const ONNX_SESSION_LOADER = Symbol('ONNX_SESSION_LOADER');
 /**
  * Self-hosted background removal with ONNX Runtime (CPU): U²-Net / IS-Net / RMBG / BiRefNet class models from
  * `${MODELS_DIR}/${providerModel}`, preprocessed per profile (onnx-profiles.ts). The model dominates the time
- * (seconds for a 1024² IS-Net on 2 cores); pre/post-processing is tens of milliseconds, the mask's in ONNX Runtime
- * too (OnnxMaskDecoder). Models run on their own thread (OnnxThreadRunner), so the process's event loop — other jobs'
- * image work and I/O — keeps going meanwhile.
+ * (seconds for a 1024² IS-Net on 2 cores); pre- and post-processing take a few milliseconds in small ONNX graphs
+ * (OnnxInputEncoder, OnnxMaskDecoder). Models run on their own thread (OnnxThreadRunner), so the process's event loop
+ * — other jobs' image work and I/O — keeps going meanwhile.
  */
 @Injectable()
 export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityCheck, OnModuleDestroy {
@@ -41,7 +42,8 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
   private readonly runs: RunGate;
   /** Model inputs and outputs are reused from job to job (see Float32Pool). */
   private readonly buffers = new Float32Pool();
-  /** The model's output → the image's alpha, in ONNX Runtime beside the model. */
+  /** The image → the model's input, and its output → the image's alpha, in ONNX Runtime beside the model. */
+  private readonly inputs = new OnnxInputEncoder();
   private readonly masks = new OnnxMaskDecoder();
   /** Registry models' files: stat per readiness call, checksum once per file version (in the background). */
   private readonly modelFiles = new ModelFileChecker();
@@ -57,7 +59,7 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.runner.release(), this.masks.release()]);
+    await Promise.all([this.runner.release(), this.inputs.release(), this.masks.release()]);
   }
 
   async availability(model: CatalogModel): Promise<ProviderAvailability> {
@@ -107,8 +109,9 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
       throw new ProviderError(`${path} has ${model.outputNames.length} output(s); profile wants #${profile.outputIndex}`, false);
     }
 
-    const rgb = await this.images.toRgbResized(request.image, profile.inputWidth, profile.inputHeight);
-    const input = toNchw(rgb.data, rgb.width, rgb.height, profile, this.buffers.take(3 * rgb.width * rgb.height));
+    // Decoded once by the caller (the worker's job); bytes from anyone else are validated and decoded here.
+    const source = Buffer.isBuffer(request.image) ? await this.images.decode(request.image) : request.image;
+    const input = await this.inputs.encode(source, profile, this.buffers.take(3 * profile.inputWidth * profile.inputHeight));
     const dims = [1, 3, profile.inputHeight, profile.inputWidth];
     const output = await this.runs.run(async (): Promise<OnnxRunOutput> => {
       // Checked again after the gate: a job cancelled while it waited does not run the model.
@@ -126,7 +129,7 @@ export class OnnxBackgroundRemover implements BackgroundRemover, AvailabilityChe
     if (output.type !== 'float32' || !output.data) throw new ProviderError(`${path} output is ${output.type}, expected float32`, false);
     request.signal?.throwIfAborted();
     try {
-      return await this.masks.toAlpha(output.data, output.dims, profile.postprocess, rgb.sourceWidth, rgb.sourceHeight);
+      return await this.masks.toAlpha(output.data, output.dims, profile.postprocess, source.width, source.height);
     } finally {
       this.buffers.give(output.data);
     }

@@ -3,6 +3,7 @@ import type { AlphaMask } from '../../ai-provider.types';
 import { ProviderError } from '../../ai-provider.types';
 import type { OnnxProfile } from './onnx-profiles';
 import { ELEM, floatTensor, intAttribute, NodeSpec, onnxModel, stringAttribute, tensorValueInfo } from './onnx-proto';
+import { SMALL_GRAPH_SESSION_OPTIONS } from './onnx-session-options';
 
 type Postprocess = OnnxProfile['postprocess'];
 
@@ -19,8 +20,7 @@ const FLAT_RANGE = 1e-6;
  * A flat map (no subject found) comes back fully opaque: an unchanged image beats an empty one. A map with NaN or
  * infinity is a broken model: permanent ProviderError.
  *
- * One small session per post-processing, one intra-op thread, run on the calling thread (≈ 3 ms, short enough for the
- * event loop).
+ * One small session per post-processing (SMALL_GRAPH_SESSION_OPTIONS).
  */
 export class OnnxMaskDecoder {
   private readonly sessions = new Map<Postprocess, Promise<InferenceSession>>();
@@ -50,13 +50,7 @@ export class OnnxMaskDecoder {
   private session(postprocess: Postprocess): Promise<InferenceSession> {
     let session = this.sessions.get(postprocess);
     if (!session) {
-      session = InferenceSession.create(maskGraph(postprocess), {
-        executionProviders: ['cpu'],
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-        intraOpNumThreads: 1,
-        interOpNumThreads: 1,
-      });
+      session = InferenceSession.create(maskGraph(postprocess), SMALL_GRAPH_SESSION_OPTIONS);
       this.sessions.set(postprocess, session);
     }
     return session;

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CatalogModel } from '../../ai-provider.types';
 import { ONNX_PROFILES, resolveOnnxProfile } from './onnx-profiles';
-import { Float32Pool, toNchw } from './onnx-tensor';
+import { OnnxInputEncoder } from './onnx-input-encoder';
+import { Float32Pool } from './onnx-tensor';
 
 const row = (providerModel: string, capabilities: Record<string, unknown> = {}): CatalogModel => ({
   modelKey: 'background-remover:x',
@@ -52,27 +53,45 @@ describe('resolveOnnxProfile', () => {
   });
 });
 
-describe('toNchw', () => {
-  it('normalises (x/255 − mean)/std into planar channels in the profile order', () => {
-    const rgb = Buffer.from([255, 0, 51, 0, 255, 102]); // two pixels
-    const profile = { ...ONNX_PROFILES.isnet! };
-    const out = toNchw(rgb, 2, 1, profile);
-    expect([...out].map((v) => +v.toFixed(3))).toEqual([0.5, -0.5, -0.5, 0.5, -0.3, -0.1]);
-    const bgr = toNchw(rgb, 2, 1, { ...profile, channelOrder: 'bgr' });
-    expect([...bgr].map((v) => +v.toFixed(3))).toEqual([-0.3, -0.1, -0.5, 0.5, 0.5, -0.5]);
+describe('OnnxInputEncoder', () => {
+  const encoder = new OnnxInputEncoder();
+  afterAll(() => encoder.release());
+  /** A profile whose input is w×h, so the pixels pass the resize unchanged (scale 1, half-pixel centres). */
+  const sized = (name: string, width: number, height: number, channelOrder: 'rgb' | 'bgr' = 'rgb') => ({ ...ONNX_PROFILES[name]!, inputWidth: width, inputHeight: height, channelOrder });
+  const encode = (data: number[], width: number, height: number, channels: 3 | 4, profile: ReturnType<typeof sized>) =>
+    encoder.encode({ data: Buffer.from(data), width, height, channels }, profile, new Float32Array(3 * profile.inputWidth * profile.inputHeight));
+
+  it('normalises (x/255 − mean)/std into planar channels in the profile order, dropping an alpha', async () => {
+    const rgba = [255, 0, 51, 9, 0, 255, 102, 9]; // two pixels
+    expect([...(await encode(rgba, 2, 1, 4, sized('isnet', 2, 1)))].map((v) => +v.toFixed(3))).toEqual([0.5, -0.5, -0.5, 0.5, -0.3, -0.1]);
+    expect([...(await encode(rgba, 2, 1, 4, sized('isnet', 2, 1, 'bgr')))].map((v) => +v.toFixed(3))).toEqual([-0.3, -0.1, -0.5, 0.5, 0.5, -0.5]);
   });
 
-  it.each(['isnet', 'u2net'])('gives exactly the per-pixel formula (x·1/(255·std) − mean/std, as float32) for every byte value (%s, rgb and bgr)', (name) => {
-    const rgb = Buffer.from(Array.from({ length: 256 * 3 }, (_, i) => (i * 67) % 256)); // every value in every channel
+  it.each(['isnet', 'u2net'])('gives the per-pixel formula for every byte value (%s, rgb and bgr), to float32 precision', async (name) => {
+    const rgb = Array.from({ length: 256 * 3 }, (_, i) => (i * 67) % 256); // every value in every channel
     for (const channelOrder of ['rgb', 'bgr'] as const) {
-      const profile = { ...ONNX_PROFILES[name]!, channelOrder };
+      const profile = sized(name, 16, 16, channelOrder);
       const order = channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
-      const expected = new Float32Array(3 * 256);
+      const out = await encode(rgb, 16, 16, 3, profile);
       for (let c = 0; c < 3; c++) {
-        for (let i = 0; i < 256; i++) expected[c * 256 + i] = rgb[i * 3 + order[c]!]! * (1 / (255 * profile.std[c]!)) - profile.mean[c]! / profile.std[c]!;
+        for (let i = 0; i < 256; i++) {
+          expect(out[c * 256 + i]).toBeCloseTo((rgb[i * 3 + order[c]!]! / 255 - profile.mean[c]!) / profile.std[c]!, 5);
+        }
       }
-      expect(toNchw(rgb, 16, 16, profile)).toEqual(expected);
     }
+  });
+
+  it('writes every element of a reused buffer', async () => {
+    const profile = sized('isnet', 2, 1);
+    const reused = new Float32Array(6).fill(123);
+    const image = { data: Buffer.from([0, 128, 255, 255, 0, 128]), width: 2, height: 1, channels: 3 as const };
+    expect(Array.from(await encoder.encode(image, profile, reused))).toEqual(Array.from(await encoder.encode(image, profile, new Float32Array(6))));
+  });
+
+  it('resizes bilinearly with half-pixel centres (no antialiasing) to the model size', async () => {
+    // 2×1 grey [0, 255] → 4×1: source positions −0.25, 0.25, 0.75, 1.25 → 0, ¼, ¾, 1 of the range, then normalised.
+    const out = await encode([0, 0, 0, 255, 255, 255], 2, 1, 3, sized('isnet', 4, 1));
+    expect([...out.subarray(0, 4)].map((v) => +(v + 0.5).toFixed(5))).toEqual([0, 0.25, 0.75, 1]);
   });
 });
 
@@ -101,10 +120,4 @@ describe('Float32Pool', () => {
     expect(pool.take(8).buffer).not.toBe(backing.buffer);
   });
 
-  it('toNchw fills a reused buffer completely', () => {
-    const rgb = Buffer.from([0, 128, 255, 255, 0, 128]);
-    const reused = new Float32Array(6).fill(123);
-    expect(Array.from(toNchw(rgb, 2, 1, ONNX_PROFILES.isnet, reused))).toEqual(Array.from(toNchw(rgb, 2, 1, ONNX_PROFILES.isnet)));
-    expect(() => toNchw(rgb, 2, 1, ONNX_PROFILES.isnet, new Float32Array(5))).toThrow(/NCHW buffer/);
-  });
 });

@@ -67,6 +67,10 @@ export function floatTensor(name: string, dims: number[], values: number[]): Buf
   return Buffer.concat([...dims.map((d) => intField(1, d)), intField(2, ELEM.float), ...values.map((v) => floatField(4, v)), bytesField(8, name)]);
 }
 
+export function int64Tensor(name: string, dims: number[], values: number[]): Buffer {
+  return Buffer.concat([...dims.map((d) => intField(1, d)), intField(2, ELEM.int64), ...values.map((v) => intField(7, v)), bytesField(8, name)]);
+}
+
 export interface NodeSpec {
   op: string;
   /** '' for an optional input left out. */
