@@ -43,6 +43,7 @@ const PNG_OUTPUT = { compressionLevel: 3, adaptiveFiltering: false } as const;
  */
 const THUMBNAIL_WEBP_EFFORT = 2;
 const CONTENT_TYPE = { png: 'image/png', webp: 'image/webp', jpg: 'image/jpeg' } as const;
+
 interface Checked {
   format: ImageFormat;
   width: number;

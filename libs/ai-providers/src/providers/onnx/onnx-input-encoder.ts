@@ -2,6 +2,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { DecodedImage } from '@app/images';
 import type { OnnxProfile } from './onnx-profiles';
 import { ELEM, floatTensor, int64Tensor, intAttribute, intsAttribute, onnxModel, stringAttribute, tensorValueInfo } from './onnx-proto';
+import { OnnxSessionCache } from './onnx-session-cache';
 import { SMALL_GRAPH_SESSION_OPTIONS } from './onnx-session-options';
 
 /**
@@ -13,38 +14,31 @@ import { SMALL_GRAPH_SESSION_OPTIONS } from './onnx-session-options';
  * One small session per profile shape (SMALL_GRAPH_SESSION_OPTIONS). The output is written into `out`.
  */
 export class OnnxInputEncoder {
-  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+  /** Keyed by the graph's parameters (InputGraphParams as JSON), from which the loader builds it. */
+  private readonly sessions = new OnnxSessionCache((key) => InferenceSession.create(inputGraph(JSON.parse(key) as InputGraphParams), SMALL_GRAPH_SESSION_OPTIONS));
 
   async encode(image: DecodedImage, profile: OnnxProfile, out: Float32Array): Promise<Float32Array> {
-    const dims = [1, 3, profile.inputHeight, profile.inputWidth];
-    const session = await this.session(profile);
+    const { name, inputWidth, inputHeight, mean, std, channelOrder } = profile;
+    const params: InputGraphParams = { name, inputWidth, inputHeight, mean, std, channelOrder };
+    const session = await this.sessions.get(JSON.stringify(params));
     const pixels = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
     await session.run(
       { image: new Tensor('uint8', pixels, [1, image.height, image.width, image.channels]) },
-      { input: new Tensor('float32', out, dims) },
+      { input: new Tensor('float32', out, [1, 3, inputHeight, inputWidth]) },
     );
     return out;
   }
 
-  async release(): Promise<void> {
-    const sessions = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.all(sessions.map(async (s) => (await s.catch(() => undefined))?.release()));
-  }
-
-  private session(profile: OnnxProfile): Promise<InferenceSession> {
-    const key = JSON.stringify([profile.inputWidth, profile.inputHeight, profile.mean, profile.std, profile.channelOrder]);
-    let session = this.sessions.get(key);
-    if (!session) {
-      session = InferenceSession.create(inputGraph(profile), SMALL_GRAPH_SESSION_OPTIONS);
-      this.sessions.set(key, session);
-    }
-    return session;
+  release(): Promise<void> {
+    return this.sessions.releaseAll();
   }
 }
 
+/** What the input graph depends on. */
+type InputGraphParams = Pick<OnnxProfile, 'name' | 'inputWidth' | 'inputHeight' | 'mean' | 'std' | 'channelOrder'>;
+
 /** image uint8 [1,H,W,C] (C = 3 or 4, RGB first) → input float [1,3,h,w] in the profile's channel order. */
-export function inputGraph(profile: OnnxProfile): Buffer {
+export function inputGraph(profile: InputGraphParams): Buffer {
   const order = profile.channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
   const scale = order.map((_, c) => 1 / (255 * profile.std[c]!));
   const offset = order.map((_, c) => -profile.mean[c]! / profile.std[c]!);

@@ -3,6 +3,7 @@ import type { AlphaMask } from '../../ai-provider.types';
 import { ProviderError } from '../../ai-provider.types';
 import type { OnnxProfile } from './onnx-profiles';
 import { ELEM, floatTensor, intAttribute, NodeSpec, onnxModel, stringAttribute, tensorValueInfo } from './onnx-proto';
+import { OnnxSessionCache } from './onnx-session-cache';
 import { SMALL_GRAPH_SESSION_OPTIONS } from './onnx-session-options';
 
 type Postprocess = OnnxProfile['postprocess'];
@@ -23,11 +24,11 @@ const FLAT_RANGE = 1e-6;
  * One small session per post-processing (SMALL_GRAPH_SESSION_OPTIONS).
  */
 export class OnnxMaskDecoder {
-  private readonly sessions = new Map<Postprocess, Promise<InferenceSession>>();
+  private readonly sessions = new OnnxSessionCache((postprocess) => InferenceSession.create(maskGraph(postprocess as Postprocess), SMALL_GRAPH_SESSION_OPTIONS));
 
   async toAlpha(data: Float32Array, dims: readonly number[], postprocess: Postprocess, width: number, height: number): Promise<AlphaMask> {
     const [mapHeight, mapWidth] = maskSize(data, dims);
-    const session = await this.session(postprocess);
+    const session = await this.sessions.get(postprocess);
     const out = await session.run({
       mask: new Tensor('float32', data, [1, 1, mapHeight, mapWidth]),
       sizes: new Tensor('int64', BigInt64Array.from([1n, 1n, BigInt(height), BigInt(width)]), [4]),
@@ -41,19 +42,8 @@ export class OnnxMaskDecoder {
     return { data: Buffer.from(alpha.buffer, alpha.byteOffset, alpha.byteLength), width, height };
   }
 
-  async release(): Promise<void> {
-    const sessions = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.all(sessions.map(async (s) => (await s.catch(() => undefined))?.release()));
-  }
-
-  private session(postprocess: Postprocess): Promise<InferenceSession> {
-    let session = this.sessions.get(postprocess);
-    if (!session) {
-      session = InferenceSession.create(maskGraph(postprocess), SMALL_GRAPH_SESSION_OPTIONS);
-      this.sessions.set(postprocess, session);
-    }
-    return session;
+  release(): Promise<void> {
+    return this.sessions.releaseAll();
   }
 }
 
