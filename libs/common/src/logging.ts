@@ -56,13 +56,23 @@ export function requestLogLevel(statusCode: number): 'error' | 'warn' | 'info' {
 }
 
 /**
- * Asynchronous stdout: lines written while a write is in flight go out together in the next one (one syscall for many
- * lines under load, each line at once when idle); pino flushes what is left on exit.
+ * Lines are written once this many bytes are pending (≈ 35 request lines; sonic-boom needs it below its 16 KiB write
+ * size)…
+ */
+const LOG_BATCH_BYTES = 8 * 1024;
+/** …or at the latest this long after they were logged, when traffic is light. */
+const LOG_LINGER_MS = 100;
+
+/**
+ * Asynchronous stdout that writes lines in batches. Each write is a syscall plus a hand-off to libuv's thread pool and
+ * back: a line per write cost ≈ 13 µs of CPU per request at 5k requests/s, a third of a cached read's. Lines wait for
+ * LOG_BATCH_BYTES or LOG_LINGER_MS; on exit (a crash too) pino writes what is pending synchronously, so only a SIGKILL
+ * loses the last ≤ 100 ms.
  * Each line is handed over as bytes: given strings, sonic-boom measures the UTF-8 length of everything pending on every
  * write (a copy of up to 16 KiB per line under load, most of a request line's cost); in buffer mode it only adds up.
  */
 function asyncStdout(): pino.DestinationStream & { flush(cb?: (err?: Error) => void): void } {
-  const out = pino.destination({ dest: 1, sync: false, contentMode: 'buffer' });
+  const out = pino.destination({ dest: 1, sync: false, contentMode: 'buffer', minLength: LOG_BATCH_BYTES, periodicFlush: LOG_LINGER_MS });
   return {
     write: (line: string) => out.write(Buffer.from(line) as unknown as string),
     flush: (cb) => out.flush(cb),
