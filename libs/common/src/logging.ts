@@ -60,7 +60,10 @@ export function requestLogLevel(statusCode: number): 'error' | 'warn' | 'info' {
  * size)…
  */
 const LOG_BATCH_BYTES = 8 * 1024;
-/** …or at the latest this long after they were logged, when traffic is light. */
+/**
+ * …or within about this long when traffic is light (sonic-boom's periodic flush: ten writes a second, empty when nothing
+ * is pending).
+ */
 const LOG_LINGER_MS = 100;
 
 /**
