@@ -30,6 +30,8 @@ async function measure(target, server, duration) {
   return { ...summarize(result), cpuUsPerRequest };
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 /** Requests/s per server in the paced context rows: well below what either serves, so neither saturates. */
 const PACED_RATE = 5000;
 
@@ -50,8 +52,6 @@ async function pacedCpu(reference, subject, rounds, duration) {
   const ratios = ref.map((v, i) => v / sub[i]);
   return { referenceUs: +median(ref).toFixed(1), subjectUs: +median(sub).toFixed(1), ratio: +median(ratios).toFixed(2) };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
   const duration = Number(process.env.BENCH_DURATION ?? 10);
