@@ -147,7 +147,8 @@ describe('kill -9 the worker mid-batch (3 times)', () => {
   });
 
   it('wrote no bearer token or password to the logs', async () => {
-    await worker.stop('SIGTERM');
+    // Every process stopped first, so every line it logged is written (lines reach stdout in batches).
+    await Promise.all(dep.processes.map((p) => p.stop('SIGTERM')));
     expectNoSecretsInLogs(dep.logs(), users);
   });
 });

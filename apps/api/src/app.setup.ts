@@ -37,7 +37,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // After a signal, exit through process.exit (not by re-raising it): pino writes its pending log lines on 'exit'.
+  app.enableShutdownHooks([], { useProcessExit: true });
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.addHook('onRequest', (request, reply, done) => {
