@@ -22,7 +22,7 @@ import { OnnxThreadRunner } from './onnx-thread-runner';
 import { RunGate } from './run-gate';
 import { OnnxInputEncoder } from './onnx-input-encoder';
 import { OnnxMaskDecoder } from './onnx-mask-decoder';
-import { Float32Pool } from './onnx-tensor';
+import { Float32Pool } from './float32-pool';
 
 /** Overrides how sessions are created (tests count loads); such sessions run on the calling thread. */
 export const ONNX_SESSION_LOADER = Symbol('ONNX_SESSION_LOADER');

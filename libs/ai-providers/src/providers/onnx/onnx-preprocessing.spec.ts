@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CatalogModel } from '../../ai-provider.types';
 import { ONNX_PROFILES, resolveOnnxProfile } from './onnx-profiles';
 import { OnnxInputEncoder } from './onnx-input-encoder';
-import { Float32Pool } from './onnx-tensor';
+import { Float32Pool } from './float32-pool';
 
 const row = (providerModel: string, capabilities: Record<string, unknown> = {}): CatalogModel => ({
   modelKey: 'background-remover:x',
@@ -119,5 +119,4 @@ describe('Float32Pool', () => {
     pool.give(undefined);
     expect(pool.take(8).buffer).not.toBe(backing.buffer);
   });
-
 });

@@ -1,7 +1,7 @@
 /**
  * A minimal ONNX ModelProto encoder (no protobuf library): the wire format is plain protobuf, and the small graphs
- * this codebase builds (the mask post-processing, the tests' and benches' models) need only varints, fixed32 floats
- * and length-delimited fields. Field numbers are from onnx/onnx.proto3.
+ * this codebase builds (the model input encoding, the mask decoding, the tests' and benches' models) need only
+ * varints, fixed32 floats and length-delimited fields. Field numbers are from onnx/onnx.proto3.
  */
 
 const WIRE_VARINT = 0;
