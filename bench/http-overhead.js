@@ -8,6 +8,8 @@
  * cpuRatio the same comparison in CPU per request (bare Nest's / the route's), steadier than req/s on a busy host.
  * Context rows "at 5,000 req/s": CPU per request under a steady load below saturation (closer to a deployment's
  * traffic than a flood), the reference and one route loaded at the same time, so the host's drift hits both.
+ * A second copy of bare Nest is measured like a route (A/A control): its ratio should be 1, so how far it strays, and
+ * the spread of each route's rounds, show how much of a ratio this run's host noise can explain.
  */
 const { existsSync, readFileSync, rmSync } = require('node:fs');
 const { benchEnv, prepareDatabase, dropDatabase, startProcess, stopProcess, waitForHttp, load, summarize, report } = require('./lib');
@@ -67,17 +69,20 @@ async function main() {
   prepareDatabase(env);
   const raw = startProcess('raw', ['bench/raw-fastify.js'], { ...process.env, PORT: '3290' });
   const nest = startProcess('nest', ['bench/raw-nest.js'], { ...process.env, PORT: '3289' });
+  const nestCopy = startProcess('nest-copy', ['bench/raw-nest.js'], { ...process.env, PORT: '3288' });
   const api = startProcess('api', ['dist/apps/api/src/main.js'], env, { logFile });
   const targets = {
     raw: { url: 'http://127.0.0.1:3290/hello' },
     nest: { url: 'http://127.0.0.1:3289/hello' },
     health: { url: 'http://127.0.0.1:3291/api/health' },
     pricing: { url: 'http://127.0.0.1:3291/api/background-remover/pricing' },
+    nestCopy: { url: 'http://127.0.0.1:3288/hello' },
   };
-  const servers = { raw, nest, health: api, pricing: api, me: api };
+  const servers = { raw, nest, nestCopy, health: api, pricing: api, me: api };
   try {
     await waitForHttp(targets.raw.url);
     await waitForHttp(targets.nest.url);
+    await waitForHttp(targets.nestCopy.url);
     await waitForHttp(targets.health.url);
     // The API as it is after serving real traffic: a sign-up runs a database transaction (anything that switches on
     // process-wide costs on first use, as an AsyncLocalStorage does, is then on for the measurement). Its token also
@@ -87,8 +92,8 @@ async function main() {
     // Warm-up so JIT and connection pools are in steady state for every target.
     for (const target of Object.values(targets)) await load({ ...target, duration: 2 });
     const rows = [];
-    const ratios = { raw: [], health: [], pricing: [], me: [] };
-    const cpuRatios = { health: [], pricing: [], me: [] };
+    const ratios = { raw: [], health: [], pricing: [], nestCopy: [], me: [] };
+    const cpuRatios = { health: [], pricing: [], nestCopy: [], me: [] };
     for (let round = 1; round <= rounds; round++) {
       // Interleaved, so a change in machine load hits reference and subject alike within a round.
       const r = {};
@@ -113,18 +118,23 @@ async function main() {
         { target: `raw Fastify /hello (context)${tag}`, ...r.raw, ratio: ratio('raw'), cpuRatio: null, goal: '' },
         { target: `GET /api/health${tag}`, ...r.health, ratio: ratio('health'), cpuRatio: cpuRatio('health'), goal: '≥ 0.85' },
         { target: `GET /api/background-remover/pricing${tag}`, ...r.pricing, ratio: ratio('pricing'), cpuRatio: cpuRatio('pricing'), goal: '≥ 0.60' },
+        { target: `bare NestJS, second copy (A/A control)${tag}`, ...r.nestCopy, ratio: ratio('nestCopy'), cpuRatio: cpuRatio('nestCopy'), goal: '' },
         { target: `GET /api/auth/me, signed in (context)${tag}`, ...r.me, ratio: ratio('me'), cpuRatio: cpuRatio('me'), goal: '' },
       );
     }
     if (rounds > 1) {
+      // With the rounds' range: the A/A control's range is what host noise alone does to a ratio in this run.
+      const summary = (name, label, goal) => ({
+        target: `median of ${rounds} rounds: ${label}`,
+        ratio: median(ratios[name]),
+        cpuRatio: median(cpuRatios[name]) ?? null,
+        roundRange: `${Math.min(...ratios[name])}–${Math.max(...ratios[name])}`,
+        goal,
+      });
       rows.push(
-        { target: `median of ${rounds} rounds: GET /api/health`, ratio: median(ratios.health), cpuRatio: median(cpuRatios.health) ?? null, goal: '≥ 0.85' },
-        {
-          target: `median of ${rounds} rounds: GET /api/background-remover/pricing`,
-          ratio: median(ratios.pricing),
-          cpuRatio: median(cpuRatios.pricing) ?? null,
-          goal: '≥ 0.60',
-        },
+        summary('health', 'GET /api/health', '≥ 0.85'),
+        summary('pricing', 'GET /api/background-remover/pricing', '≥ 0.60'),
+        summary('nestCopy', 'bare NestJS, second copy (A/A control)', '1 if the host were quiet'),
       );
     }
     if (cpuMicros(api.pid) !== null) {
@@ -145,6 +155,7 @@ async function main() {
   } finally {
     await stopProcess(raw);
     await stopProcess(nest);
+    await stopProcess(nestCopy);
     await stopProcess(api);
     dropDatabase(env);
     rmSync(logFile, { force: true });
