@@ -16,11 +16,12 @@ describe('redactUrl', () => {
 });
 
 describe('loggerParams stdout (batched lines)', () => {
-  // The built logger in a child process: what reaches its stdout, and in what order.
+  // This source's logger in a child process (transpiled by the benches' requireTs, so no build is needed and a stale
+  // one is never tested): what reaches its stdout, and in what order.
   const run = (afterLogging: string): string => {
     const script = `
       const { pino } = require('pino');
-      const { loggerParams } = require('./dist/libs/common/src');
+      const { loggerParams } = require('./bench/lib').requireTs('libs/common/src/logging.ts');
       const logger = pino({ level: 'info' }, loggerParams({ level: 'info' }).pinoHttp.stream);
       logger.info('the line');
       ${afterLogging}`;
